@@ -1,0 +1,200 @@
+"""One `Settings` class: environment (`TWEETWALL_*`, `.env`), an optional TOML file, defaults.
+
+Precedence, highest first: explicit arguments, environment, `.env`, the TOML file given by
+`--config` / `TWEETWALL_CONFIG`, defaults. Nothing here does I/O at import; `load_settings()` is
+called by the composition root. A bad value raises `ConfigError` with one readable line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = [
+    "BlueskySettings",
+    "ConfigError",
+    "HubSettings",
+    "MastodonSettings",
+    "ReplaySettings",
+    "Settings",
+    "WallConfig",
+    "XSettings",
+    "load_settings",
+]
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SourceKind = Literal["x", "mastodon", "bluesky", "replay"]
+HASHTAG = re.compile(r"^\w{1,100}$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased as one line for the operator."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WallConfig(_Section):
+    slug: str
+    title: str = ""
+    hashtags: list[str] = Field(default_factory=list)
+    sources: list[SourceKind] = Field(default_factory=lambda: list[SourceKind](["replay"]))
+    moderation: Literal["pre", "post"] = "post"
+    replay_file: Path | None = None
+    mastodon_instances: list[str] | None = None
+    layout: Literal["grid", "spotlight", "ticker"] = "grid"
+    theme: Literal["dark", "light", "contrast"] = "dark"
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG.match(v):
+            raise ValueError("slug must be lowercase letters, digits and '-' (at most 63)")
+        return v
+
+    @field_validator("hashtags")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        tags = [t.strip().lstrip("#") for t in v]
+        for t in tags:
+            if not HASHTAG.match(t):
+                raise ValueError(f"not a hashtag: {t!r}")
+        return tags
+
+
+class XSettings(_Section):
+    mode: Literal["search", "stream"] = "search"
+    poll_interval_s: float = Field(60.0, ge=5)
+    recheck_interval_s: float = Field(600.0, ge=30)
+    daily_read_budget: int = Field(2000, ge=1)
+    exclude_reposts: bool = False
+    languages: list[str] = Field(default_factory=list)
+    media_only: bool = False
+    cost_per_read_usd: float = 0.005
+
+
+class MastodonSettings(_Section):
+    poll_interval_s: float = Field(30.0, ge=2)
+    streaming: bool = False
+
+
+class BlueskySettings(_Section):
+    handle: str | None = None
+    app_password: SecretStr | None = None
+    appview_url: str = "https://public.api.bsky.app"
+    backfill_hours: float = 6.0
+
+
+class ReplaySettings(_Section):
+    file: Path | None = None
+    speed: float = Field(2000.0, gt=0, description="how many times faster than the real meeting")
+    min_gap_s: float = Field(1.0, ge=0)
+    max_gap_s: float = Field(6.0, ge=0)
+    backfill: int = Field(12, ge=0, description="posts shown at once when a replay first starts")
+    loop: bool = True
+    rebase_time: bool = True
+
+
+class HubSettings(_Section):
+    snapshot_size: int = Field(120, ge=1, le=2000)
+    resume_log: int = Field(2000, ge=10)
+    batch_ms: int = Field(100, ge=0, le=5000)
+    queue_frames: int = Field(64, ge=2)
+    heartbeat_s: float = Field(10.0, gt=0, le=15)
+    send_timeout_s: float = Field(10.0, gt=0)
+
+
+def _split(v: Any) -> Any:
+    if isinstance(v, str):
+        return [item.strip() for item in v.split(",") if item.strip()]
+    return v
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TWEETWALL_", env_file=".env", extra="forbid", env_nested_delimiter="__"
+    )
+
+    environment: Literal["development", "production"] = "production"
+    database_url: str = "sqlite+aiosqlite:///./tweetwall.db"
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    x_bearer_token: SecretStr | None = None
+    x_api_base_url: str = "https://api.x.com"
+    mastodon_instances: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    mastodon_token: SecretStr | None = None
+    bluesky_jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
+    redis_url: str | None = None
+    config: Path | None = None
+    walls: list[WallConfig] = Field(default_factory=list)
+    x: XSettings = Field(default_factory=XSettings)
+    mastodon: MastodonSettings = Field(default_factory=MastodonSettings)
+    bluesky: BlueskySettings = Field(default_factory=BlueskySettings)
+    replay: ReplaySettings = Field(default_factory=ReplaySettings)
+    hub: HubSettings = Field(default_factory=HubSettings)
+
+    _split_origins = field_validator("allowed_origins", "mastodon_instances", mode="before")(
+        _split
+    )
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, v: list[str]) -> list[str]:
+        for origin in v:
+            if not re.match(r"^https?://[^/\s]+$", origin):
+                raise ValueError(f"an origin is scheme://host[:port], got {origin!r}")
+        return v
+
+    @field_validator("walls")
+    @classmethod
+    def _unique(cls, v: list[WallConfig]) -> list[WallConfig]:
+        slugs = [w.slug for w in v]
+        dupes = sorted({s for s in slugs if slugs.count(s) > 1})
+        if dupes:
+            raise ValueError(f"duplicate wall slug {dupes[0]!r}")
+        return v
+
+
+def _one_line(err: ValidationError, origin: str) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "settings"
+    more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
+    return f"{origin}: {where}: {first['msg']}{more}"
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Return the settings from environment, `.env`, the TOML file and `overrides`.
+
+    Raises `ConfigError` (one line) when the file is missing or unreadable or a value is bad.
+    """
+    try:
+        env_only = Settings(config=config) if config else Settings()
+    except ValidationError as err:
+        raise ConfigError(_one_line(err, "environment")) from None
+    path = config or env_only.config
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: no such config file") from None
+        except (OSError, UnicodeDecodeError) as err:
+            raise ConfigError(f"{path}: cannot read: {err}") from None
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    # The environment wins over the file: only fill keys the environment left at their default.
+    explicit = env_only.model_dump(exclude_unset=True)
+    merged = {**data, **explicit, **overrides}
+    if path is not None:
+        merged["config"] = Path(path)
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as err:
+        raise ConfigError(_one_line(err, str(path) if path else "settings")) from None

@@ -1,0 +1,100 @@
+"""What every source is: an async stream of `Post` and `Deletion`, its cursors and its status.
+
+A source knows nothing of storage, moderation or WebSockets. The ingest layer hands it a
+`SourceContext` (the wall's hashtags and a cursor store scoped to this wall and source) and
+iterates `events()`; if that iterator raises, the supervisor backs off and calls it again, so a
+source resumes from its persisted cursor rather than from memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+
+from app.models import Deletion, Post
+
+__all__ = ["CursorStore", "MemoryCursors", "Source", "SourceContext", "SourceEvent", "SourceStatus"]
+
+SourceEvent = Post | Deletion
+State = Literal["starting", "ok", "waiting", "rate_limited", "backoff", "stopped", "finished"]
+
+
+class CursorStore(Protocol):
+    """Durable key/value cursors for one (wall, source); values survive restarts."""
+
+    async def get(self, key: str) -> str | None: ...
+
+    async def set(self, key: str, value: str) -> None: ...
+
+
+class MemoryCursors:
+    """A `CursorStore` kept in memory, for tests and one-off runs."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    async def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    async def set(self, key: str, value: str) -> None:
+        self.values[key] = value
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    wall: str
+    hashtags: tuple[str, ...]
+    cursors: CursorStore
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class SourceStatus:
+    """What an operator needs to know about one source of one wall, shown by the API."""
+
+    source: str
+    state: State = "starting"
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    next_poll: datetime | None = None
+    posts: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def succeeded(self) -> None:
+        self.state = "ok"
+        self.last_success = _now()
+
+    def failed(self, error: str, state: State = "backoff") -> None:
+        self.state = state
+        self.last_error = error[:500]
+        self.last_error_at = _now()
+
+    def as_dict(self) -> dict[str, Any]:
+        def iso(d: datetime | None) -> str | None:
+            return d.isoformat().replace("+00:00", "Z") if d else None
+
+        return {
+            "source": self.source,
+            "state": self.state,
+            "last_success": iso(self.last_success),
+            "last_error": self.last_error,
+            "last_error_at": iso(self.last_error_at),
+            "next_poll": iso(self.next_poll),
+            "posts": self.posts,
+            **self.extra,
+        }
+
+
+class Source(Protocol):
+    name: str
+    status: SourceStatus
+
+    def events(self) -> AsyncIterator[SourceEvent]:
+        """Yield posts and deletions forever (or until the source is finished)."""
+        ...
