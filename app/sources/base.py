@@ -8,7 +8,7 @@ source resumes from its persisted cursor rather than from memory.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
@@ -42,11 +42,20 @@ class MemoryCursors:
         self.values[key] = value
 
 
+async def _no_ids(source: str) -> list[str]:
+    return []
+
+
 @dataclass(frozen=True)
 class SourceContext:
+    """What the ingest layer gives a source: the wall, its hashtags (without '#'), durable
+    cursors for this (wall, source), and `visible_ids(source)` -> the global ids of this source's
+    posts currently visible on the wall (for deletion re-checks)."""
+
     wall: str
     hashtags: tuple[str, ...]
     cursors: CursorStore
+    visible_ids: Callable[[str], Awaitable[list[str]]] = _no_ids
 
 
 def _now() -> datetime:
