@@ -1,0 +1,149 @@
+"""Mastodon status HTML -> content tokens (DESIGN.md §2); no HTML leaves this module.
+
+Two steps. nh3 first reduces the HTML to a tight allow-list (p, br, a with an http(s) href, span)
+and drops the content of script/style-like elements; then a real HTML parser (stdlib `html.parser`)
+walks what is left and emits text, hashtag, mention and link tokens. Mastodon's link shortening
+(`<span class="invisible">` parts hidden, `<span class="ellipsis">` followed by "…") is applied so
+a link's visible text stays short. Custom emoji stay as their `:shortcode:` text: a token has no
+image type, and a picture from a remote server inside the text would need one.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import nh3
+
+from app.models import Token, safe_url
+
+__all__ = ["html_to_tokens", "sanitize"]
+
+_TAGS = {"p", "br", "a", "span"}
+_DROP_WITH_CONTENT = {
+    "script",
+    "style",
+    "iframe",
+    "noscript",
+    "template",
+    "textarea",
+    "title",
+    "object",
+    "svg",
+    "math",
+    "select",
+    "option",
+    "head",
+}
+_CLASSES = {"a": {"mention", "hashtag", "u-url"}, "span": {"invisible", "ellipsis", "h-card"}}
+
+
+def sanitize(html: str) -> str:
+    """Return `html` reduced to p, br, span and a (http(s) href only, Mastodon classes only)."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        clean_content_tags=_DROP_WITH_CONTENT,
+        attributes={"a": {"href"}},
+        allowed_classes=_CLASSES,
+        url_schemes={"http", "https"},
+        url_relative="deny",
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+class _Tokenizer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[Token] = []
+        self._text: list[str] = []
+        self._break = ""  # a newline run owed before the next visible text
+        self._link: dict[str, str] | None = None
+        self._link_text: list[str] = []
+        self._spans: list[set[str]] = []  # classes of each open span, innermost last
+
+    def _hidden(self) -> bool:
+        return any("invisible" in classes for classes in self._spans)
+
+    def _emit_text(self, text: str) -> None:
+        if self._break and (self.tokens or self._text):
+            self._text.append(self._break)
+        self._break = ""
+        self._text.append(text)
+
+    def _flush(self) -> None:
+        if self._text:
+            self.tokens.append(Token(type="text", text="".join(self._text)))
+            self._text = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        classes = set(values.get("class", "").split())
+        if tag == "br":
+            self._break += "\n"
+        elif tag == "p":
+            if self.tokens or self._text:
+                self._break = "\n\n"
+        elif tag == "span":
+            self._spans.append(classes)
+        elif tag == "a" and self._link is None:
+            self._link = {"href": values.get("href", ""), "class": " ".join(sorted(classes))}
+            self._link_text = []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self._spans:
+            if "ellipsis" in self._spans.pop() and self._link is not None:
+                self._link_text.append("…")
+        elif tag == "a" and self._link is not None:
+            self._close_link(self._link)
+
+    def _close_link(self, link: dict[str, str]) -> None:
+        self._link = None
+        text = "".join(self._link_text)
+        if not text:
+            return
+        classes = set(link["class"].split())
+        href = safe_url(link["href"])
+        kind = "link"
+        if "hashtag" in classes:
+            kind = "hashtag"
+        elif "mention" in classes:
+            kind = "mention"
+        if href is None:
+            self._emit_text(text)
+            return
+        if self._break and (self.tokens or self._text):
+            self._text.append(self._break)
+        self._break = ""
+        self._flush()
+        self.tokens.append(Token(type=kind, text=text, href=href))
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden():
+            return
+        if self._link is not None:
+            self._link_text.append(data)
+        else:
+            self._emit_text(data)
+
+    def result(self) -> list[Token]:
+        if self._link is not None:
+            self._close_link(self._link)
+        self._flush()
+        return self.tokens
+
+
+def html_to_tokens(html: str) -> list[Token]:
+    """Return the content tokens of a Mastodon status's `content` HTML (sanitised first).
+
+    Paragraphs become blank lines and `br` a newline; `a.hashtag` -> hashtag, `a.mention` ->
+    mention, any other `a` with an http(s) href -> link; everything else is text. Never raises
+    on malformed HTML.
+    """
+    parser = _Tokenizer()
+    parser.feed(sanitize(html))
+    parser.close()
+    return parser.result()
