@@ -1,7 +1,8 @@
 """The live protocol's closed set of events and frames (DESIGN.md §3), and their encoding.
 
-Events are small named dataclasses; a frame is encoded once with orjson and the same bytes go to
-every subscriber. `seq` is assigned by the store when the change commits, never here.
+Events are small named dataclasses; a frame is encoded once with orjson (to one `str`, sent as a
+text frame) and the same object goes to every subscriber. `seq` is assigned by the store when the
+change commits, never here.
 """
 
 from __future__ import annotations
@@ -97,17 +98,17 @@ def event_from_dict(data: dict[str, Any]) -> Event:
     raise ValueError(f"unknown event type {kind!r}")
 
 
-def events_frame(events: Iterable[Event]) -> bytes:
-    return orjson.dumps({"type": "events", "events": [e.wire() for e in events]})
+def events_frame(events: Iterable[Event]) -> str:
+    return orjson.dumps({"type": "events", "events": [e.wire() for e in events]}).decode()
 
 
 def snapshot_frame(
     epoch: str, seq: int, wall: dict[str, Any], posts: Iterable[dict[str, Any]]
-) -> bytes:
+) -> str:
     return orjson.dumps(
         {"type": "snapshot", "epoch": epoch, "seq": seq, "wall": wall, "posts": list(posts)}
-    )
+    ).decode()
 
 
-def heartbeat_frame(seq: int) -> bytes:
-    return orjson.dumps({"type": "heartbeat", "seq": seq})
+def heartbeat_frame(seq: int) -> str:
+    return orjson.dumps({"type": "heartbeat", "seq": seq}).decode()

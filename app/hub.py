@@ -1,0 +1,264 @@
+"""Fan-out of committed wall events to live subscribers, with snapshots and resume (P1, P2, P6).
+
+Per wall the hub keeps the current visible posts (bounded, newest first), the last `seq` and a
+retained log of recent events. Publishing never awaits a client: events are coalesced for
+`batch_ms`, the frame is encoded once, and the same bytes are put on every subscriber's bounded
+queue with `put_nowait`. A subscriber whose queue is full is dropped; its client resumes by
+`(epoch, since)`. This is the per-client-queue design of websockets' broadcast guide, where the
+serial `for ws in clients: await ws.send(...)` loop lets one stuck client stall everyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import OrderedDict, deque
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.events import (
+    Event,
+    PostEvent,
+    RemoveEvent,
+    WallEvent,
+    events_frame,
+    heartbeat_frame,
+    snapshot_frame,
+)
+
+__all__ = ["Hub", "Overflow", "Subscription", "UnknownWall"]
+
+
+class UnknownWall(LookupError):
+    pass
+
+
+class Overflow(Exception):
+    """The subscriber fell too far behind and was dropped; the client should resume."""
+
+
+class Subscription:
+    """One client's bounded queue of encoded frames."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize)
+        self.after = 0  # the last seq this subscriber has been sent (or that its start covered)
+        self.overflowed = False
+        self.closed = False
+
+    def offer(self, frame: str) -> None:
+        """Queue `frame` without waiting; on overflow drop everything queued and close."""
+        if self.closed:
+            return
+        try:
+            self._queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            self.close()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self._queue.put_nowait(None)
+
+    async def frames(self) -> AsyncIterator[str]:
+        """Yield frames in order. Raises `Overflow` if dropped for falling behind."""
+        while True:
+            frame = await self._queue.get()
+            if frame is None:
+                if self.overflowed:
+                    raise Overflow
+                return
+            yield frame
+
+    @property
+    def backlog(self) -> int:
+        return self._queue.qsize()
+
+
+@dataclass
+class _Channel:
+    epoch: str
+    seq: int
+    wall: dict[str, Any]
+    posts: OrderedDict[str, dict[str, Any]]  # oldest first; bounded
+    pinned: dict[str, dict[str, Any]]
+    log: deque[Event]
+    subscribers: set[Subscription] = field(default_factory=set)
+    pending: list[Event] = field(default_factory=list)
+    flushed_seq: int = 0
+    flush_handle: asyncio.TimerHandle | None = None
+
+
+class Hub:
+    def __init__(
+        self,
+        *,
+        snapshot_size: int = 120,
+        resume_log: int = 2000,
+        batch_ms: int = 100,
+        queue_frames: int = 64,
+    ) -> None:
+        self.snapshot_size = snapshot_size
+        self.resume_log = resume_log
+        self.batch_ms = batch_ms
+        self.queue_frames = queue_frames
+        self._walls: dict[str, _Channel] = {}
+        self.dropped = 0
+        self.frames_sent = 0
+
+    # -- setup -----------------------------------------------------------------------------
+
+    def load_wall(
+        self,
+        slug: str,
+        *,
+        epoch: str,
+        seq: int,
+        wall: dict[str, Any],
+        posts: Iterable[dict[str, Any]],
+        pinned: Iterable[dict[str, Any]] = (),
+        log: Iterable[Event] = (),
+    ) -> None:
+        """Start serving `slug` from stored state: `posts` newest first, `log` oldest first and
+        contiguous, ending at `seq`."""
+        ordered = OrderedDict((p["id"], p) for p in reversed(list(posts)))
+        while len(ordered) > self.snapshot_size:
+            ordered.popitem(last=False)
+        old = self._walls.get(slug)
+        self._walls[slug] = _Channel(
+            epoch=epoch, seq=seq, wall=wall, posts=ordered,
+            pinned={p["id"]: p for p in pinned}, log=deque(log, maxlen=self.resume_log),
+            subscribers=old.subscribers if old else set(), flushed_seq=seq,
+        )
+
+    def walls(self) -> list[str]:
+        return list(self._walls)
+
+    def _channel(self, slug: str) -> _Channel:
+        try:
+            return self._walls[slug]
+        except KeyError:
+            raise UnknownWall(slug) from None
+
+    # -- publishing ------------------------------------------------------------------------
+
+    def publish(self, slug: str, events: list[Event]) -> None:
+        """Apply committed `events` (seq ascending) and schedule their delivery. Never waits."""
+        ch = self._channel(slug)
+        for ev in events:
+            if ev.seq <= ch.seq:
+                continue  # already applied (e.g. replayed on warm start)
+            self._apply(ch, ev)
+            ch.log.append(ev)
+            ch.pending.append(ev)
+            ch.seq = ev.seq
+        if not ch.pending:
+            return
+        if self.batch_ms <= 0:
+            self._flush(ch)
+        elif ch.flush_handle is None:
+            loop = asyncio.get_running_loop()
+            ch.flush_handle = loop.call_later(self.batch_ms / 1000, self._flush, ch)
+
+    def _apply(self, ch: _Channel, ev: Event) -> None:
+        if isinstance(ev, PostEvent):
+            ch.posts.pop(ev.post_id, None)
+            ch.posts[ev.post_id] = ev.post
+            if ev.post.get("pinned"):
+                ch.pinned[ev.post_id] = ev.post
+            else:
+                ch.pinned.pop(ev.post_id, None)
+            while len(ch.posts) > self.snapshot_size:
+                ch.posts.popitem(last=False)
+        elif isinstance(ev, RemoveEvent):
+            ch.posts.pop(ev.id, None)
+            ch.pinned.pop(ev.id, None)
+        elif isinstance(ev, WallEvent):
+            ch.wall = ev.wall
+
+    def _flush(self, ch: _Channel) -> None:
+        ch.flush_handle = None
+        batch, ch.pending = ch.pending, []
+        if not batch:
+            return
+        first, last = batch[0].seq, batch[-1].seq
+        shared = events_frame(batch)
+        for sub in list(ch.subscribers):
+            if sub.after < first:
+                sub.offer(shared)
+            elif sub.after < last:  # joined mid-batch: its start already covers part of it
+                sub.offer(events_frame(e for e in batch if e.seq > sub.after))
+            else:
+                continue
+            sub.after = last
+            self.frames_sent += 1
+            if sub.closed:
+                ch.subscribers.discard(sub)
+                self.dropped += sub.overflowed
+        ch.flushed_seq = last
+
+    def heartbeat(self) -> None:
+        """Send every subscriber of every wall a heartbeat carrying the last delivered seq."""
+        for ch in self._walls.values():
+            if not ch.subscribers:
+                continue
+            frame = heartbeat_frame(ch.flushed_seq)
+            for sub in list(ch.subscribers):
+                sub.offer(frame)
+                if sub.closed:
+                    ch.subscribers.discard(sub)
+                    self.dropped += sub.overflowed
+
+    async def run_heartbeats(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            self.heartbeat()
+
+    # -- subscribing -----------------------------------------------------------------------
+
+    def snapshot(self, slug: str) -> str:
+        ch = self._channel(slug)
+        return snapshot_frame(ch.epoch, ch.seq, ch.wall, self._visible(ch))
+
+    def _visible(self, ch: _Channel) -> list[dict[str, Any]]:
+        newest_first = list(reversed(ch.posts.values()))
+        extra = [p for pid, p in ch.pinned.items() if pid not in ch.posts]
+        return newest_first + extra
+
+    def state(self, slug: str) -> tuple[str, int, list[dict[str, Any]]]:
+        """Return (epoch, seq, visible posts newest first) as the hub sees them now."""
+        ch = self._channel(slug)
+        return ch.epoch, ch.seq, self._visible(ch)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(
+        self, slug: str, epoch: str | None = None, since: int | None = None
+    ) -> AsyncIterator[Subscription]:
+        """Register a subscriber whose queue starts with a snapshot, or with the events after
+        `since` when `epoch` matches and the log still holds them. Always unregisters."""
+        ch = self._channel(slug)
+        sub = Subscription(self.queue_frames)
+        sub.offer(self._start_frame(ch, epoch, since))
+        sub.after = ch.seq
+        ch.subscribers.add(sub)
+        try:
+            yield sub
+        finally:
+            ch.subscribers.discard(sub)
+            sub.close()
+
+    def _start_frame(self, ch: _Channel, epoch: str | None, since: int | None) -> str:
+        if epoch == ch.epoch and since is not None and 0 <= since <= ch.seq:
+            oldest = ch.log[0].seq if ch.log else ch.seq + 1
+            if since >= oldest - 1:
+                return events_frame(e for e in ch.log if e.seq > since)
+        return snapshot_frame(ch.epoch, ch.seq, ch.wall, self._visible(ch))
+
+    def subscriber_count(self, slug: str | None = None) -> int:
+        chans = [self._channel(slug)] if slug else list(self._walls.values())
+        return sum(len(ch.subscribers) for ch in chans)

@@ -1,0 +1,94 @@
+"""Composition root: `create_app(settings)` builds the store, hub and ingest in the lifespan.
+
+Run with `tweetwall serve`, or `uvicorn --factory app.main:create_app` (settings from the
+environment). Nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from app.hub import Hub
+from app.ingest import Ingest
+from app.metrics import build_registry
+from app.settings import Settings, load_settings
+from app.store import Store
+from app.web import api, health, live, pages
+from app.web.security import SecurityHeaders
+
+__all__ = ["FRONTEND", "MEDIA", "create_app"]
+
+log = logging.getLogger(__name__)
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+MEDIA = Path(__file__).resolve().parent / "data" / "meeting" / "media"
+
+
+async def start_services(app: FastAPI, settings: Settings) -> None:
+    """Open the store, declare the configured walls, warm the hub, start ingest."""
+    h = settings.hub
+    hub = Hub(snapshot_size=h.snapshot_size, resume_log=h.resume_log, batch_ms=h.batch_ms,
+              queue_frames=h.queue_frames)
+    store = Store(settings.database_url)
+    await store.open()
+    for wall in settings.walls:
+        config = wall.model_dump(mode="json", exclude={"slug", "title"})
+        await store.ensure_wall(wall.slug, wall.title or f"#{' #'.join(wall.hashtags)}", config)
+    for info in store.walls():
+        start = max(info.last_seq - h.resume_log, 0)
+        hub.load_wall(
+            info.slug, epoch=info.epoch, seq=info.last_seq, wall=info.public(),
+            posts=await store.wall_posts(info.slug, "visible", h.snapshot_size),
+            pinned=await store.pinned_posts(info.slug),
+            log=await store.events_after(info.slug, start, h.resume_log),
+        )
+    # From here on every committed change reaches the hub, in seq order, under the writer lock.
+    store.on_events = hub.publish
+    ingest = Ingest(store, settings)
+    ingest.start(settings.walls)
+    app.state.store, app.state.hub, app.state.ingest = store, hub, ingest
+    app.state.metrics = build_registry(hub, ingest)
+    app.state.heartbeat = asyncio.create_task(hub.run_heartbeats(h.heartbeat_s))
+    app.state.ready = True
+
+
+async def stop_services(app: FastAPI) -> None:
+    app.state.ready = False
+    app.state.heartbeat.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await app.state.heartbeat
+    await app.state.ingest.stop()
+    await app.state.store.close()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Return the ASGI app for `settings` (default: from the environment and config file)."""
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await start_services(app, settings)
+        try:
+            yield
+        finally:
+            await stop_services(app)
+
+    app = FastAPI(title="tweetwall", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/api/v1/openapi.json")
+    app.state.settings = settings
+    app.state.ready = False
+    app.state.templates = Jinja2Templates(directory=FRONTEND / "templates")
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=FRONTEND / "static", check_dir=False), "static")
+    app.mount("/demo-media", StaticFiles(directory=MEDIA, check_dir=False), "demo-media")
+    for module in (pages, api, live, health):
+        app.include_router(module.router)
+    return app

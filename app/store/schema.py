@@ -1,0 +1,108 @@
+"""Tables of the store (SQLAlchemy Core). Schema changes go through Alembic migrations.
+
+`posts` holds one row per global id whatever wall or path it came by; `wall_posts` holds each
+wall's view of a post (state, pin, order). `events` is the per-wall log that resumes clients;
+its `seq` is allocated from `walls.last_seq` in the same transaction as the change it records.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = [
+    "cursors", "decisions", "events", "metadata", "posts", "tombstones", "wall_posts", "walls",
+]
+
+metadata = MetaData()
+
+walls = Table(
+    "walls",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("title", String(300), nullable=False, default=""),
+    Column("config", JSON, nullable=False),
+    Column("epoch", String(32), nullable=False),
+    Column("last_seq", BigInteger, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", String(600), primary_key=True),
+    Column("source", String(16), nullable=False),
+    Column("author_id", String(300), nullable=False),
+    Column("author_handle", String(300), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("data", JSON, nullable=False),
+    Column("deleted_at", DateTime(timezone=True), nullable=True),
+)
+
+wall_posts = Table(
+    "wall_posts",
+    metadata,
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), primary_key=True),
+    Column("post_id", String(600), ForeignKey("posts.id"), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("reason", String(300), nullable=True),
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("order_seq", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_wall_posts_state_order", "wall_id", "state", "order_seq"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    Column("post_id", String(600), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("reason", String(500), nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_decisions_wall_at", "wall_id", "at"),
+)
+
+cursors = Table(
+    "cursors",
+    metadata,
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(32), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+tombstones = Table(
+    "tombstones",
+    metadata,
+    Column("post_id", String(600), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("type", String(16), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,78 @@
+"""`GET /ws/walls/{slug}`: the public, read-only live stream of a wall (DESIGN.md §3).
+
+The handler runs two tasks per connection: one drains the socket (viewers send nothing but
+pongs; anything else is ignored) so a disconnect is noticed, one sends the subscriber's queued
+frames. A send that stalls for `send_timeout_s` ends the connection; a subscriber dropped by the
+hub for falling behind is closed with 1013 so its client resumes by `(epoch, since)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from app.hub import Overflow, UnknownWall
+from app.web.deps import HubDep, SettingsDep
+from app.web.security import origin_allowed
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+CLOSE_POLICY = 1008
+CLOSE_TRY_AGAIN = 1013
+
+
+def _int(value: str | None) -> int | None:
+    if value is None or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
+@router.websocket("/ws/walls/{slug}")
+async def wall_socket(ws: WebSocket, slug: str, hub: HubDep, settings: SettingsDep) -> None:
+    if not origin_allowed(ws.headers.get("origin"), ws.headers.get("host"),
+                          settings.allowed_origins):
+        await ws.close(code=CLOSE_POLICY)  # before accept: the handshake is refused with 403
+        return
+    if slug not in hub.walls():
+        await ws.close(code=CLOSE_POLICY)
+        return
+    epoch = ws.query_params.get("epoch")
+    since = _int(ws.query_params.get("since"))
+    await ws.accept()
+    try:
+        async with hub.subscribe(slug, epoch, since) as sub:
+            reader = asyncio.create_task(_drain(ws))
+            writer = asyncio.create_task(_send(ws, sub.frames(), settings.hub.send_timeout_s))
+            done, pending = await asyncio.wait({reader, writer},
+                                               return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            code = 1000
+            for task in done:
+                if isinstance(task.exception(), Overflow):
+                    code = CLOSE_TRY_AGAIN
+    except UnknownWall:
+        code = CLOSE_POLICY
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(2):
+            await ws.close(code=code)
+
+
+async def _drain(ws: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+
+
+async def _send(ws: WebSocket, frames: AsyncIterator[str], stall_s: float) -> None:
+    async for frame in frames:
+        async with asyncio.timeout(stall_s):
+            await ws.send_text(frame)

@@ -1,0 +1,39 @@
+"""HTML pages: the wall list, the hall screen, the remote viewer. Templates autoescape; data for
+scripts travels in `data-*` attributes, never in inline scripts (the CSP forbids them)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from app.web.deps import StoreDep, WallDep
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+def _templates(request: Request) -> Jinja2Templates:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(request: Request, store: StoreDep) -> HTMLResponse:
+    walls = [w.public() for w in store.walls()]
+    return _templates(request).TemplateResponse(request, "index.html", {"walls": walls})
+
+
+@router.get("/walls/{slug}", response_class=HTMLResponse)
+async def hall_screen(request: Request, wall: WallDep) -> HTMLResponse:
+    return _templates(request).TemplateResponse(
+        request, "wall.html", {"wall": wall.public(), "ws_path": f"/ws/walls/{wall.slug}"}
+    )
+
+
+@router.get("/walls/{slug}/live", response_class=HTMLResponse)
+async def remote_viewer(request: Request, wall: WallDep) -> HTMLResponse:
+    return _templates(request).TemplateResponse(
+        request, "live.html", {"wall": wall.public(), "ws_path": f"/ws/walls/{wall.slug}"}
+    )
