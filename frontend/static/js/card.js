@@ -1,0 +1,272 @@
+// Build a post card from a Post (DESIGN.md §2) with createElement and textContent only.
+// Nothing from a post is ever parsed as HTML; an href is set only for http(s) URLs.
+
+import { CARD } from "./hooks.js";
+import { NETWORKS, cleanText, compactCount, fullTime, hueFor, initials, langTag, relativeTime, safeUrl } from "./format.js";
+
+const LINK_REL = "noopener noreferrer nofollow";
+
+/** Return a new element `tag` with class `cls` and, if given, text. */
+export function el(tag, cls = "", text = null) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== null && text !== undefined) node.textContent = cleanText(String(text));
+  return node;
+}
+
+function pageBase() {
+  return globalThis.location ? globalThis.location.href : undefined;
+}
+
+/**
+ * Return a link to `href` around `text` when links are on and the URL is http(s); otherwise a
+ * span with the same text and class (the hall screen is not clickable).
+ */
+function linkOrText(text, href, cls, opts) {
+  const url = opts.links ? safeUrl(href) : null;
+  if (url === null) return el("span", cls, text);
+  const a = el("a", cls, text);
+  a.setAttribute("href", url);
+  a.setAttribute("rel", LINK_REL);
+  a.setAttribute("target", "_blank");
+  return a;
+}
+
+/** Return the post's text as a fragment of text nodes and spans/links, one per token. */
+export function renderTokens(tokens, fallbackText, opts) {
+  const frag = document.createDocumentFragment();
+  const list = Array.isArray(tokens) && tokens.length > 0 ? tokens : [{ type: "text", text: fallbackText || "" }];
+  for (const token of list) {
+    if (!token || typeof token.text !== "string") continue;
+    switch (token.type) {
+      case "hashtag":
+      case "mention":
+      case "link":
+        frag.append(linkOrText(token.text, token.href, `tok tok--${token.type}`, opts));
+        break;
+      default:
+        frag.append(document.createTextNode(cleanText(token.text)));
+    }
+  }
+  return frag;
+}
+
+/** Return the avatar: the image when there is a usable URL, initials behind it in any case. */
+export function renderAvatar(author, cls = "avatar") {
+  const box = el("span", cls);
+  box.setAttribute("aria-hidden", "true");
+  box.style.setProperty("--hue", String(hueFor(author.id || author.handle || "")));
+  box.append(el("span", "avatar__initials", initials(author.name, author.handle)));
+  const src = safeUrl(author.avatar_url, pageBase());
+  if (src !== null) {
+    const img = el("img", "avatar__img");
+    img.setAttribute("alt", "");
+    img.setAttribute("decoding", "async");
+    img.setAttribute("referrerpolicy", "no-referrer");
+    // A broken avatar leaves the initials showing.
+    img.addEventListener("error", () => img.remove(), { once: true });
+    img.setAttribute("src", src);
+    box.append(img);
+  }
+  return box;
+}
+
+function renderTime(iso, cls = "card__time") {
+  const time = el("time", cls, relativeTime(iso));
+  if (typeof iso === "string") {
+    time.setAttribute("datetime", iso);
+    time.setAttribute(CARD.time, iso);
+    time.setAttribute("title", fullTime(iso));
+  }
+  return time;
+}
+
+function renderAuthor(author, opts) {
+  const who = el("div", "card__who");
+  const name = linkOrText(author.name || author.handle || "", author.profile_url, "card__name", opts);
+  name.setAttribute("dir", "auto");
+  who.append(name);
+  if (author.handle && author.handle !== author.name) {
+    const handle = el("span", "card__handle", author.handle);
+    handle.setAttribute("dir", "ltr");
+    who.append(handle);
+  }
+  return who;
+}
+
+function renderMedia(media, post, opts) {
+  const items = Array.isArray(media) ? media.filter((m) => m && typeof m === "object") : [];
+  if (items.length === 0) return null;
+  const shown = opts.hall ? items.slice(0, 1) : items.slice(0, 4);
+  const box = el("div", `card__media card__media--${shown.length}`);
+  for (const m of shown) {
+    const src = safeUrl(m.kind === "image" ? m.preview_url || m.url : m.preview_url, pageBase());
+    const figure = el("figure", `media media--${m.kind === "image" ? "image" : "video"}`);
+    if (src !== null) {
+      const img = el("img", "media__img");
+      img.setAttribute("alt", cleanText(m.alt || ""));
+      img.setAttribute("decoding", "async");
+      img.setAttribute("referrerpolicy", "no-referrer");
+      if (!opts.hall) img.setAttribute("loading", "lazy");
+      if (Number.isInteger(m.width) && Number.isInteger(m.height) && m.width > 0 && m.height > 0) {
+        img.setAttribute("width", String(m.width));
+        img.setAttribute("height", String(m.height));
+      }
+      // A broken image disappears; its card stays a text card.
+      img.addEventListener("error", () => {
+        figure.hidden = true;
+        if (Array.from(box.children).every((f) => f.hidden)) box.hidden = true;
+      }, { once: true });
+      img.setAttribute("src", src);
+      figure.append(img);
+    } else if (m.alt) {
+      figure.append(el("figcaption", "media__alt", m.alt));
+    }
+    if (m.kind !== "image") figure.append(el("span", "media__kind", m.kind === "gif" ? "GIF" : "▶ Video"));
+    box.append(figure);
+  }
+  if (items.length > shown.length) box.append(el("span", "card__more-media", `+${items.length - shown.length}`));
+  if (!opts.hall && post.url) {
+    // On the viewer the whole media block leads to the original post (videos play there).
+    const url = safeUrl(post.url);
+    if (url !== null && items.some((m) => m.kind !== "image")) {
+      const a = el("a", "card__media-link", "Play on the original post");
+      a.setAttribute("href", url);
+      a.setAttribute("rel", LINK_REL);
+      a.setAttribute("target", "_blank");
+      box.append(a);
+    }
+  }
+  return box;
+}
+
+function renderQuoted(quoted, opts) {
+  const box = el("div", "card__quote");
+  const head = el("div", "quote__head");
+  head.append(renderAvatar(quoted.author || {}, "avatar avatar--small"));
+  head.append(el("span", "quote__name", (quoted.author && (quoted.author.name || quoted.author.handle)) || ""));
+  head.lastChild.setAttribute("dir", "auto");
+  box.append(head);
+  const text = el("p", "quote__text");
+  text.setAttribute("dir", "auto");
+  text.append(renderTokens(quoted.content, quoted.text, opts));
+  box.append(text);
+  return box;
+}
+
+/** Return a covered block: the warning's words, with the body hidden on the hall screen. */
+function renderCovered(label, detail, body, opts) {
+  if (opts.hall || body === null) {
+    const cover = el("div", "card__cover");
+    cover.append(el("span", "card__cover-icon", "⚠"));
+    cover.append(el("span", "card__cover-label", label));
+    if (detail) {
+      const words = el("span", "card__cover-detail", detail);
+      words.setAttribute("dir", "auto");
+      cover.append(words);
+    }
+    return cover;
+  }
+  const details = el("details", "card__cover card__cover--details");
+  const summary = el("summary", "card__cover-summary");
+  summary.append(el("span", "card__cover-icon", "⚠"));
+  summary.append(el("span", "card__cover-label", label));
+  if (detail) {
+    const words = el("span", "card__cover-detail", detail);
+    words.setAttribute("dir", "auto");
+    summary.append(words);
+  }
+  details.append(summary, body);
+  return details;
+}
+
+/**
+ * Return a card element for `post`. `opts.hall` renders for the hall screen (no links, covered
+ * warnings, one image); otherwise links open the original in a new tab and warnings fold open.
+ */
+export function buildCard(post, opts = {}) {
+  const o = { hall: Boolean(opts.hall), links: !opts.hall };
+  const author = post.author && typeof post.author === "object" ? post.author : {};
+  const card = el("article", "card");
+  card.setAttribute(CARD.postId, post.id);
+  const source = typeof post.source === "string" ? post.source : "";
+  card.setAttribute(CARD.source, source);
+  if (post.pinned) card.setAttribute(CARD.pinned, "");
+  const lang = langTag(post.lang);
+  if (lang) card.setAttribute("lang", lang);
+  if (!o.hall) card.setAttribute("tabindex", "0");
+
+  if (post.is_repost || post.in_reply_to || post.pinned) {
+    const context = el("div", "card__context");
+    if (post.pinned) context.append(el("span", "ctx ctx--pinned", "📌 Pinned"));
+    if (post.is_repost) context.append(el("span", "ctx ctx--repost", "↻ Repost"));
+    if (post.in_reply_to) context.append(el("span", "ctx ctx--reply", "↩ Reply"));
+    card.append(context);
+  }
+
+  const head = el("header", "card__head");
+  head.append(renderAvatar(author));
+  head.append(renderAuthor(author, o));
+  const meta = el("div", "card__meta");
+  const network = el("span", `network network--${source}`, NETWORKS[source] || source);
+  network.setAttribute("title", `Posted on ${NETWORKS[source] || source}`);
+  meta.append(network);
+  meta.append(renderTime(post.created_at));
+  head.append(meta);
+  card.append(head);
+
+  const text = el("p", "card__text");
+  text.setAttribute(CARD.text, "");
+  text.setAttribute("dir", "auto");
+  if (lang) text.setAttribute("lang", lang);
+  text.append(renderTokens(post.content, post.text, o));
+  const textLength = typeof post.text === "string" ? post.text.length : 0;
+  if (textLength > 200) card.classList.add("card--long");
+
+  const body = el("div", "card__body");
+  body.append(text);
+  if (post.quoted && typeof post.quoted === "object") body.append(renderQuoted(post.quoted, o));
+  const media = renderMedia(post.media, post, o);
+
+  if (post.content_warning) {
+    const inner = o.hall ? null : body;
+    if (!o.hall && media) body.append(media);
+    card.append(renderCovered("Content warning", post.content_warning, inner, o));
+    card.classList.add("card--covered");
+  } else {
+    card.append(body);
+    if (media) {
+      card.classList.add("card--media");
+      if (post.sensitive) card.append(renderCovered("Sensitive media", "", o.hall ? null : media, o));
+      else card.append(media);
+    }
+  }
+
+  if (!o.hall) {
+    const foot = el("footer", "card__foot");
+    const m = post.metrics && typeof post.metrics === "object" ? post.metrics : {};
+    const stats = el("span", "card__stats");
+    stats.append(el("span", "stat", `♥ ${compactCount(m.likes)}`));
+    stats.append(el("span", "stat", `↻ ${compactCount(m.reposts)}`));
+    stats.append(el("span", "stat", `💬 ${compactCount(m.replies)}`));
+    foot.append(stats);
+    const url = safeUrl(post.url);
+    if (url !== null) {
+      const a = el("a", "card__original", `Open on ${NETWORKS[source] || "the original site"}`);
+      a.setAttribute("href", url);
+      a.setAttribute("rel", LINK_REL);
+      a.setAttribute("target", "_blank");
+      foot.append(a);
+    }
+    card.append(foot);
+  }
+  return card;
+}
+
+/** Re-render every relative time under `root` for `nowMs`. */
+export function refreshTimes(root, nowMs = Date.now()) {
+  for (const time of root.querySelectorAll(`time[${CARD.time}]`)) {
+    const text = relativeTime(time.getAttribute(CARD.time), nowMs);
+    if (time.textContent !== text) time.textContent = text;
+  }
+}

@@ -1,0 +1,37 @@
+// Wire a page together: Feed (state) <- transport (frames) -> FeedView (DOM), plus timers.
+
+import { BODY, ID } from "./hooks.js";
+import { Feed } from "./state.js";
+import { connect } from "./transport.js";
+import { FeedView } from "./view.js";
+import { refreshTimes } from "./card.js";
+
+const TIME_REFRESH_MS = 30_000;
+
+function tickClock(doc) {
+  const clock = doc.getElementById(ID.clock);
+  if (!clock) return;
+  const now = new Date();
+  clock.textContent = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" }).format(now);
+  clock.setAttribute("datetime", now.toISOString());
+}
+
+/** Start the live page described by <body data-ws-path>; return a handle for debugging. */
+export function startPage({ hall, cap, announce = false, doc = document }) {
+  const path = doc.body.getAttribute(BODY.wsPath);
+  const feed = new Feed({ cap });
+  const view = new FeedView(doc, { hall, announce });
+  const conn = connect({
+    path,
+    resume: () => feed.resumePoint(),
+    onFrame: (frame) => view.update(feed, feed.applyFrame(frame)),
+    onStatus: (state) => view.setConnection(state),
+  });
+  tickClock(doc);
+  setInterval(() => {
+    refreshTimes(doc.getElementById(ID.feed));
+    tickClock(doc);
+  }, TIME_REFRESH_MS);
+  globalThis.addEventListener("online", () => conn.nudge());
+  return Object.freeze({ feed, view, connection: conn });
+}

@@ -1,0 +1,170 @@
+// The live connection: one WebSocket at a time, jittered exponential backoff, resume by
+// (epoch, since), and a watchdog that calls the screen stale when the server goes quiet.
+// Collaborators are passed in with real defaults, so a test can drive it with fakes.
+
+import { CONNECTION } from "./hooks.js";
+
+export const RULES = Object.freeze({
+  baseDelayMs: 500,        // first retry waits up to this (full jitter)
+  maxDelayMs: 30_000,      // doubling stops here
+  staleAfterMs: 35_000,    // no frame (heartbeats come every <= 15 s) for this long: stale
+  slowClientDelayMs: 1_000, // close 1013 (dropped as a slow client): come back soon
+  refusedDelayMs: 60_000,   // close 1008/4403 (refused, e.g. bad origin): back off long
+});
+
+const REFUSED = new Set([1008, 4403]);
+const SLOW_CLIENT = 1013;
+
+/** Return the delay before retry number `attempt` (0-based): full jitter over a doubling cap. */
+export function backoffDelay(attempt, random = Math.random, rules = RULES) {
+  const ceiling = Math.min(rules.maxDelayMs, rules.baseDelayMs * 2 ** Math.min(attempt, 30));
+  return Math.floor(random() * ceiling);
+}
+
+/** Return the WebSocket URL for `path` on the page's origin, with the resume point if any. */
+export function socketUrl(path, resume, loc = globalThis.location) {
+  const url = new URL(path, loc.href);
+  url.protocol = loc.protocol === "https:" ? "wss:" : "ws:";
+  url.search = "";
+  if (resume) {
+    url.searchParams.set("epoch", resume.epoch);
+    url.searchParams.set("since", String(resume.since));
+  }
+  return url.href;
+}
+
+/**
+ * Keep a connection to `path` open until `stop()` is called.
+ *
+ * `onFrame(frame)` gets each decoded frame, synchronously in the socket's message handler so that
+ * all events of a frame are applied before the browser paints. `onStatus(state)` gets
+ * "connecting" | "live" | "stale" on every change. `resume()` returns `{epoch, since}` or null.
+ * Return `{stop, state}`.
+ */
+export function connect({
+  path,
+  onFrame,
+  onStatus = () => {},
+  resume = () => null,
+  WebSocketImpl = globalThis.WebSocket,
+  timers = globalThis,
+  random = Math.random,
+  rules = RULES,
+  warn = (...args) => console.warn(...args),
+}) {
+  let socket = null;
+  let state = null;
+  let attempt = 0;           // failed attempts since the last frame
+  let gotFrame = false;      // on the current socket
+  let retryTimer = null;
+  let watchdog = null;
+  let stopped = false;
+
+  function setState(next) {
+    if (next === state) return;
+    state = next;
+    onStatus(next);
+  }
+
+  function armWatchdog() {
+    timers.clearTimeout(watchdog);
+    watchdog = timers.setTimeout(giveUp, rules.staleAfterMs);
+  }
+
+  function giveUp() {
+    // No frame for too long: a half-open TCP connection may never close by itself, so drop it
+    // (without waiting for a close handshake that may never come) and dial again.
+    const ws = socket;
+    socket = null;
+    gotFrame = false;
+    if (ws) ws.close(4000, "no heartbeat");
+    setState(CONNECTION.stale);
+    attempt = Math.max(attempt, 1);
+    schedule(backoffDelay(attempt, random, rules));
+    attempt += 1;
+    armWatchdog();
+  }
+
+  function open() {
+    retryTimer = null;
+    if (stopped) return;
+    gotFrame = false;
+    let ws;
+    try {
+      ws = new WebSocketImpl(socketUrl(path, resume()));
+    } catch (err) {
+      warn("tweetwall: cannot open the live connection", err);
+      failed(null);
+      return;
+    }
+    socket = ws;
+    ws.addEventListener("message", (msg) => {
+      if (ws !== socket) return;
+      let frame;
+      try {
+        frame = JSON.parse(msg.data);
+      } catch {
+        warn("tweetwall: ignoring a frame that is not JSON");
+        return;
+      }
+      gotFrame = true;
+      attempt = 0;
+      armWatchdog();
+      setState(CONNECTION.live);
+      onFrame(frame);
+    });
+    ws.addEventListener("close", (event) => {
+      if (ws !== socket) return;
+      socket = null;
+      failed(event.code);
+    });
+  }
+
+  function failed(code) {
+    if (stopped) return;
+    gotFrame = false;
+    let delay;
+    if (code !== null && REFUSED.has(code)) {
+      delay = rules.refusedDelayMs + backoffDelay(0, random, { ...rules, baseDelayMs: rules.refusedDelayMs / 2 });
+      setState(CONNECTION.stale);
+    } else if (code === SLOW_CLIENT) {
+      delay = Math.floor(random() * rules.slowClientDelayMs);
+      setState(CONNECTION.connecting);
+    } else {
+      delay = backoffDelay(attempt, random, rules);
+      // The first drop of a live socket (or a first dial that fails) is "reconnecting";
+      // once a retry has failed as well, the screen says it is offline.
+      setState(attempt === 0 ? CONNECTION.connecting : CONNECTION.stale);
+    }
+    attempt += 1;
+    schedule(delay);
+  }
+
+  function schedule(delay) {
+    timers.clearTimeout(retryTimer);
+    retryTimer = timers.setTimeout(open, delay);
+  }
+
+  /** Retry at once (e.g. the browser says it is online again) if a retry is pending. */
+  function nudge() {
+    if (!stopped && socket === null && retryTimer !== null) schedule(0);
+  }
+
+  setState(CONNECTION.connecting);
+  armWatchdog();
+  open();
+
+  return {
+    stop() {
+      stopped = true;
+      timers.clearTimeout(retryTimer);
+      timers.clearTimeout(watchdog);
+      if (socket) socket.close(1000, "page closed");
+      socket = null;
+    },
+    nudge,
+    get state() {
+      return state;
+    },
+  };
+}

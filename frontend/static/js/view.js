@@ -1,0 +1,118 @@
+// Keep the page in step with a Feed: one card per post id, in feed order, plus the connection
+// badge, the wall's title/theme/layout, the announcement and the screen-reader announcer.
+
+import { BODY, CARD, CONNECTION, ID } from "./hooks.js";
+import { buildCard } from "./card.js";
+import { cleanText } from "./format.js";
+
+const LAYOUTS = new Set(["grid", "spotlight", "ticker"]);
+const THEMES = new Set(["dark", "light", "contrast"]);
+const ENTER_MS = 1300;   // the longest entrance animation in cards.css, plus a little
+
+export class FeedView {
+  /** `root` is the document; `hall` selects the hall-screen rendering; `warn` reports bad posts. */
+  constructor(root, { hall = false, announce = false, warn = (...a) => console.warn(...a) } = {}) {
+    this.doc = root;
+    this.body = root.body;
+    this.container = root.getElementById(ID.feed);
+    this.hall = hall;
+    this.announce = announce;
+    this.warn = warn;
+    this.cards = new Map();        // id -> {post, el}
+    this.everLive = false;
+  }
+
+  /** Apply a change record from Feed.applyFrame: synchronous, so one frame paints once. */
+  update(feed, change) {
+    if (change.changed) this.#render(feed.posts(), change);
+    if (change.wall && feed.wall) this.#wall(feed.wall);
+    if (change.announcement) this.#announcement(feed.announcement);
+  }
+
+  #render(posts, change) {
+    const wanted = [];
+    const next = new Map();
+    for (const post of posts) {
+      const known = this.cards.get(post.id);
+      if (known && known.post === post) {
+        wanted.push(known.el);
+        next.set(post.id, known);
+        continue;
+      }
+      let el;
+      try {
+        el = buildCard(post, { hall: this.hall });
+      } catch (err) {
+        this.warn("tweetwall: cannot render post", post.id, err);
+        continue;
+      }
+      if (!known && !change.reset && change.added.has(post.id)) this.#enter(el);
+      wanted.push(el);
+      next.set(post.id, { post, el });
+    }
+    const keep = new Set(wanted);
+    for (const child of Array.from(this.container.children)) {
+      if (!keep.has(child)) child.remove();
+    }
+    wanted.forEach((el, i) => {
+      const at = this.container.children[i];
+      if (at !== el) this.container.insertBefore(el, at || null);
+    });
+    this.cards = next;
+    this.body.setAttribute(BODY.posts, String(wanted.length));
+    const empty = this.doc.getElementById(ID.empty);
+    if (empty) empty.hidden = wanted.length > 0;
+    if (this.announce && !change.reset) this.#say(posts.filter((p) => change.added.has(p.id)));
+  }
+
+  #enter(el) {
+    el.setAttribute(CARD.entering, "");
+    setTimeout(() => el.removeAttribute(CARD.entering), ENTER_MS);
+  }
+
+  #say(added) {
+    const region = this.doc.getElementById(ID.announcer);
+    if (!region || added.length === 0) return;
+    if (added.length === 1) {
+      const p = added[0];
+      const who = cleanText((p.author && (p.author.name || p.author.handle)) || "someone");
+      const text = cleanText(p.content_warning ? `Content warning: ${p.content_warning}` : p.text || "");
+      region.textContent = `New post by ${who}: ${text.length > 140 ? `${text.slice(0, 140)}…` : text}`;
+    } else {
+      region.textContent = `${added.length} new posts`;
+    }
+  }
+
+  #wall(wall) {
+    const title = this.doc.getElementById(ID.title);
+    if (title && typeof wall.title === "string" && wall.title) title.textContent = cleanText(wall.title);
+    const tags = this.doc.getElementById(ID.hashtags);
+    if (tags && Array.isArray(wall.hashtags)) {
+      tags.textContent = wall.hashtags.map((t) => `#${cleanText(String(t)).replace(/^#/, "")}`).join("  ");
+    }
+    if (LAYOUTS.has(wall.layout)) this.body.setAttribute(BODY.layout, wall.layout);
+    if (THEMES.has(wall.theme)) this.body.setAttribute(BODY.theme, wall.theme);
+  }
+
+  #announcement(announcement) {
+    const box = this.doc.getElementById(ID.announcement);
+    if (!box) return;
+    const text = announcement && typeof announcement === "object"
+      ? announcement.text || announcement.body || announcement.message || ""
+      : typeof announcement === "string" ? announcement : "";
+    box.textContent = cleanText(String(text));
+    box.hidden = !text;
+  }
+
+  /** Show `state` on <body data-connection> and in the badge. */
+  setConnection(state) {
+    this.body.setAttribute(BODY.connection, state);
+    if (state === CONNECTION.live) this.everLive = true;
+    const badge = this.doc.getElementById(ID.badge);
+    if (!badge) return;
+    badge.hidden = state === CONNECTION.live;
+    badge.setAttribute("data-state", state);
+    if (state === CONNECTION.stale) badge.textContent = "Offline — showing last posts";
+    else if (state === CONNECTION.connecting) badge.textContent = this.everLive ? "Reconnecting…" : "Connecting…";
+  }
+}
