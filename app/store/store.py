@@ -338,9 +338,10 @@ class Store:
         """Return counts for the wall: posts by state, accounts, first and last post time."""
         wall = self.wall(slug)
         async with self.engine.connect() as conn:
-            by_state: dict[str, int] = dict((await conn.execute(
+            counted = await conn.execute(
                 select(wall_posts.c.state, func.count()).where(wall_posts.c.wall_id == wall.id)
-                .group_by(wall_posts.c.state))).tuples().all())
+                .group_by(wall_posts.c.state))
+            by_state: dict[str, int] = {row[0]: int(row[1]) for row in counted}
             row = (await conn.execute(
                 select(func.count(func.distinct(posts.c.author_id)), func.min(posts.c.created_at),
                        func.max(posts.c.created_at))
