@@ -225,6 +225,8 @@ class XSource:
                     return
                 raise XStopped(f"X refused the search query {self.query!r}: {err}") from err
             meta: Json = body["meta"] if isinstance(body.get("meta"), dict) else {}
+            self._ok()
+            self._publish()
             newest = newest or meta.get("newest_id")
             found.extend(self._posts(body))
             next_token = meta.get("next_token")

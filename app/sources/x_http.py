@@ -197,7 +197,8 @@ class XApiCaller:
                 problem = f"network error on {endpoint}: {type(err).__name__}: {err}"
             else:
                 self._note_limits(endpoint, response.headers)
-                return self._parse(endpoint, await response.read(), reads)
+                # tweepy has read the body and released the connection; text() reuses it.
+                return self._parse(endpoint, await response.text(errors="replace"), reads)
             self.budget.charge(self.clock(), 0)
             delay = self.backoff_delay(attempt)
             attempt += 1
@@ -206,7 +207,7 @@ class XApiCaller:
             log.warning("x: %s; retry %d in %.1f s", problem, attempt, delay)
             await self.sleep(delay)
 
-    def _parse(self, endpoint: str, raw: bytes, reads: bool) -> Json:
+    def _parse(self, endpoint: str, raw: str, reads: bool) -> Json:
         try:
             body = json.loads(raw)
         except ValueError:
