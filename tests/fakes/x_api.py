@@ -21,6 +21,23 @@ from aiohttp import web
 Json = dict[str, Any]
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "x"
 TOKEN = "test-token"
+MIDNIGHT = (1_800_000_000 // 86_400 + 1) * 86_400.0
+
+
+class FakeClock:
+    """Epoch seconds that move only when the source sleeps; every sleep is recorded."""
+
+    def __init__(self, now: float = MIDNIGHT) -> None:
+        self.now = now
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(0.0, seconds)
+        await asyncio.sleep(0)
 
 
 def make_tweet(tweet_id: int | str, text: str, author_id: str = "1001", **extra: Any) -> Json:

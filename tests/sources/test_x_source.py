@@ -15,25 +15,7 @@ from app.settings import XSettings
 from app.sources.base import MemoryCursors, SourceContext
 from app.sources.x import XSource
 from app.sources.x_http import rebase
-from tests.fakes.x_api import TOKEN, FakeXApi, make_tweet
-
-MIDNIGHT = (1_800_000_000 // 86_400 + 1) * 86_400.0
-
-
-class FakeClock:
-    """Epoch seconds that move only when the source sleeps; every sleep is recorded."""
-
-    def __init__(self, now: float = MIDNIGHT) -> None:
-        self.now = now
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += max(0.0, seconds)
-        await asyncio.sleep(0)
+from tests.fakes.x_api import TOKEN, FakeClock, FakeXApi, make_tweet
 
 
 @pytest.fixture
