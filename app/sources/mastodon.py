@@ -266,6 +266,9 @@ class MastodonSource:
                 self._fail(inst, f"HTTP {code} from {err.request.url.path}")
             except (httpx.HTTPError, ValueError, OSError) as err:
                 self._fail(inst, f"{type(err).__name__}: {err}")
+            except Exception as err:  # a bug must not end this instance's loop silently
+                log.exception("mastodon %s: unexpected error", inst.host)
+                self._fail(inst, f"{type(err).__name__}: {err}")
             inst.failures += 1
             delay = min(self._max_backoff, 2.0 ** min(inst.failures, 10))
             await self._sleep(delay)
@@ -432,9 +435,19 @@ class MastodonSource:
     ) -> None:
         base = await self._streaming_base(client, inst)
         inst.info["streaming_host"] = urlsplit(base).netloc
-        async with asyncio.TaskGroup() as group:
-            for tag in self.ctx.hashtags:
-                group.create_task(self._stream_tag(client, inst, base, tag, queue))
+        tasks = [
+            asyncio.create_task(self._stream_tag(client, inst, base, tag, queue))
+            for tag in self.ctx.hashtags
+        ]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for task in done:
+            if (error := task.exception()) is not None:
+                raise error
 
     async def _stream_tag(
         self,
