@@ -1,0 +1,77 @@
+"""An in-process uvicorn server on a free loopback port, for HTTP and WebSocket tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from app.hub import Hub
+from app.main import create_app
+from app.settings import Settings, WallConfig
+from app.store import Store
+from tests.conftest import free_port
+
+
+@dataclass
+class Running:
+    app: FastAPI
+    url: str
+
+    @property
+    def ws(self) -> str:
+        return self.url.replace("http://", "ws://")
+
+    @property
+    def store(self) -> Store:
+        store: Store = self.app.state.store
+        return store
+
+    @property
+    def hub(self) -> Hub:
+        hub: Hub = self.app.state.hub
+        return hub
+
+
+@contextlib.asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[Running]:
+    port = free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                            log_level="warning", ws_max_size=64 * 1024,
+                            ws_per_message_deflate=False)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(10):
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.02)
+    try:
+        yield Running(config.app, f"http://127.0.0.1:{port}")  # type: ignore[arg-type]
+    finally:
+        server.should_exit = True
+        async with asyncio.timeout(10):
+            await task
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """Settings for a test server: one wall `w` with no sources, fast heartbeats."""
+
+    def build(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": f"sqlite+aiosqlite:///{tmp_path / 'web.db'}",
+            "walls": [WallConfig(slug="w", title="Test wall", hashtags=["ASNR14"], sources=[])],
+            "hub": {"batch_ms": 20, "heartbeat_s": 0.3},
+            **overrides,
+        }
+        return Settings.model_validate(values)
+
+    return build

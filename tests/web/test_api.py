@@ -1,0 +1,69 @@
+"""The public REST API, health endpoints and security headers over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from app.models import Post
+from app.settings import Settings
+from tests.web.conftest import serve
+
+
+async def test_walls_posts_and_stats(make_settings: Callable[..., Settings], post_factory: Callable[..., Post]) -> None:
+    """The API lists walls, a wall's visible posts newest first, and its figures."""
+    async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
+        for i in range(3):
+            await srv.store.ingest("w", post_factory(i))
+        await srv.store.moderate("w", "x:100001", "hide", "alice")
+        walls = (await http.get("/api/v1/walls")).json()
+        assert [w["slug"] for w in walls] == ["w"]
+        posts = (await http.get("/api/v1/walls/w/posts")).json()
+        assert [p["id"] for p in posts] == ["x:100002", "x:100000"]
+        assert (await http.get("/api/v1/walls/w/posts", params={"limit": 1})).json()[0]["id"] == "x:100002"
+        stats = (await http.get("/api/v1/walls/w/stats")).json()
+        assert stats["posts"] == 2 and stats["hidden"] == 1 and stats["accounts"] == 2
+
+
+async def test_hidden_and_pending_need_a_login(make_settings: Callable[..., Settings]) -> None:
+    """Listing pending or hidden posts without auth is 401 with a JSON detail."""
+    async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
+        for state in ("pending", "hidden"):
+            r = await http.get("/api/v1/walls/w/posts", params={"state": state})
+            assert r.status_code == 401 and "detail" in r.json()
+
+
+async def test_bad_input_is_a_clear_4xx_never_a_500(make_settings: Callable[..., Settings]) -> None:
+    """Unknown walls are 404 and malformed parameters 422, each as JSON."""
+    async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
+        assert (await http.get("/api/v1/walls/nope")).status_code == 404
+        assert (await http.get("/api/v1/walls/nope/posts")).json()["detail"]
+        assert (await http.get("/walls/nope")).status_code == 404
+        for params in ({"limit": "many"}, {"limit": 0}, {"state": "all"}, {"before": -1}):
+            r = await http.get("/api/v1/walls/w/posts", params=params)
+            assert r.status_code == 422 and "detail" in r.json()
+
+
+async def test_source_status_is_listed(make_settings: Callable[..., Settings], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each source of a wall reports its state; a source without credentials says why."""
+    from app.settings import WallConfig
+
+    wall = WallConfig(slug="w", hashtags=["ASNR14"], sources=["x"])
+    async with serve(make_settings(walls=[wall])) as srv, httpx.AsyncClient(base_url=srv.url) as http:
+        status = (await http.get("/api/v1/walls/w/sources")).json()
+    assert status[0]["source"] == "x" and status[0]["state"] == "stopped"
+    assert "TWEETWALL_X_BEARER_TOKEN" in status[0]["last_error"]
+
+
+async def test_health_readiness_metrics_and_headers(make_settings: Callable[..., Settings]) -> None:
+    """Health and readiness answer 200, metrics are Prometheus text, pages carry a strict CSP."""
+    async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
+        assert (await http.get("/healthz")).json() == {"status": "ok"}
+        assert (await http.get("/readyz")).status_code == 200
+        metrics = await http.get("/metrics")
+        assert 'tweetwall_viewers{wall="w"}' in metrics.text
+        r = await http.get("/api/v1/walls")
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "object-src 'none'" in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
