@@ -1,15 +1,16 @@
 """The X source: recent-search polling or the filtered stream, plus deletion re-checks.
 
 `XSource.events()` is one sequential generator: poll (or read the stream), re-check visible posts
-when due, wait. Expected faults are handled inside (see x_http.py); 401/403 stop the source
-with a clear status and `events()` returns. Normalisation lives in x_normalize.py, the budget in
-x_budget.py, stream framing and rules in x_stream.py.
+when due, wait. Each post is yielded straight to the ingest layer, and a cursor only moves once
+the posts before it have been taken, so a crash repeats posts rather than losing them. Expected
+faults are handled inside (x_http.py); 401/403 stop the source with a clear status and
+`events()` returns. Normalisation is in x_normalize.py, the budget in x_budget.py, stream mode in
+x_stream.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -22,11 +23,19 @@ from app.models import Deletion, Post
 from app.settings import XSettings
 from app.sources.base import SourceContext, SourceStatus
 from app.sources.x_budget import ReadBudget
-from app.sources.x_http import Clock, MalformedResponse, Sleep, XApiCaller, XStopped, make_session
+from app.sources.x_http import (
+    Clock,
+    MalformedResponse,
+    Sleep,
+    XApiCaller,
+    XStopped,
+    make_session,
+    redact_tweepy_logs,
+)
 from app.sources.x_normalize import build_query, tweet_to_post
-from app.sources.x_stream import ReconnectLadder, ndjson_lines, sync_rules
+from app.sources.x_stream import StreamMode
 
-__all__ = ["FIELDS", "XSource"]
+__all__ = ["CURSOR", "FIELDS", "XSource"]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +56,6 @@ FIELDS: dict[str, list[str]] = {
         "url", "preview_image_url", "alt_text", "width", "height", "type", "variants",
     ],
 }
-STREAM_URL = "https://api.x.com/2/tweets/search/stream"
 GONE = ("resource-not-found", "not-authorized-for-resource")
 CURSOR = "since_id"
 
@@ -56,10 +64,10 @@ async def _sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-def _newer(a: str | None, b: str | None) -> str | None:
-    """Return the larger of two tweet ids (ids grow with time), either may be None."""
+def newer_id(a: str | None, b: str | None) -> str | None:
+    """Return the larger of two tweet ids (ids grow with time); either may be None or ""."""
     if not a or not a.isdigit():
-        return b
+        return b or None
     if not b or not b.isdigit():
         return a
     return a if int(a) >= int(b) else b
@@ -88,8 +96,8 @@ class XSource:
         self.clock = clock
         self.sleep = sleep
         self.stall_s = stall_s
-        self._token = bearer_token
-        self._base_url = base_url
+        self.token = bearer_token
+        self.base_url = base_url
         self._session_factory = session_factory
         self.budget = ReadBudget(settings.daily_read_budget, settings.cost_per_read_usd)
         self.caller = XApiCaller(self.budget, self.status, clock=clock, sleep=sleep)
@@ -99,54 +107,56 @@ class XSource:
             languages=settings.languages,
             media_only=settings.media_only,
         )
-        self.ladder = ReconnectLadder()
         self.interval = settings.poll_interval_s
         self._post_rate = 0.0
         self._last_run: float | None = None
         self._visible = 0
         self._next_recheck: float | None = None
-        self._client: Any = None
-        self._rules: Any = None
-        self._session: aiohttp.ClientSession | None = None
+        self.session: aiohttp.ClientSession | None = None
+        self.client: Any = None
+        self.rules_client: Any = None
 
     # -- status -------------------------------------------------------------------------------
 
-    def _at(self, epoch: float) -> datetime:
+    def at(self, epoch: float) -> datetime:
         return datetime.fromtimestamp(epoch, UTC)
 
-    def _publish(self, next_poll: float | None = None) -> None:
+    def publish(self, next_poll: float | None = None) -> None:
+        """Refresh the status: next poll (if given) and the budget figures in `extra`."""
         now = self.clock()
         if next_poll is not None:
-            self.status.next_poll = self._at(next_poll)
+            self.status.next_poll = self.at(next_poll)
+        nxt = self.status.next_poll
         self.status.extra = {
             **self.budget.figures(now),
             "mode": self.settings.mode,
             "poll_interval_s": round(self.interval, 1),
             "recheck_interval_s": round(self._recheck_every(now), 1),
-            "next_poll": self.status.next_poll.isoformat() if self.status.next_poll else None,
+            "next_poll": nxt.isoformat().replace("+00:00", "Z") if nxt else None,
         }
 
-    def _ok(self) -> None:
+    def ok(self) -> None:
         self.status.state = "ok"
-        self.status.last_success = self._at(self.clock())
+        self.status.last_success = self.at(self.clock())
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def events(self) -> AsyncIterator[Post | Deletion]:
-        """Yield posts (oldest first) and deletions until stopped by X refusing the token.
+        """Yield posts (oldest first) and deletions until X refuses the token.
 
         Returns (with `status.state == "stopped"`) on 401/403; raises only on unexpected bugs.
         """
         from tweepy.asynchronous import AsyncClient, AsyncStreamingClient
 
-        self._session = self._session_factory(self._base_url)
-        self._client = AsyncClient(self._token, return_type=aiohttp.ClientResponse)
-        self._client.session = self._session
-        self._rules = AsyncStreamingClient(self._token, return_type=aiohttp.ClientResponse)
-        self._rules.session = self._session
+        redact_tweepy_logs(self.token)
+        self.session = self._session_factory(self.base_url)
+        self.client = AsyncClient(self.token, return_type=aiohttp.ClientResponse)
+        self.client.session = self.session
+        self.rules_client = AsyncStreamingClient(self.token, return_type=aiohttp.ClientResponse)
+        self.rules_client.session = self.session
         try:
             if self.settings.mode == "stream":
-                async for event in self._stream_mode():
+                async for event in StreamMode(self).run():
                     yield event
             else:
                 async for event in self._search_mode():
@@ -155,16 +165,16 @@ class XSource:
             log.error("x: stopping the source of %s: %s", self.ctx.wall, err)
             self.status.failed(str(err), "stopped")
             self.status.next_poll = None
-            self._publish()
+            self.publish()
         finally:
-            await self._session.close()
+            await self.session.close()
 
     # -- search mode --------------------------------------------------------------------------
 
     async def _search_mode(self) -> AsyncIterator[Post | Deletion]:
         while True:
-            await self._wait_for_budget()
-            async for event in self._recheck_if_due():
+            await self.wait_for_budget()
+            async for event in self.recheck_if_due():
                 yield event
             async for post in self.search_run():
                 yield post
@@ -176,24 +186,28 @@ class XSource:
                 self._visible / self._recheck_every(now),
             )
             wake = now + self.interval
-            self._publish(wake)
+            self.publish(wake)
             await self.caller.sleep_until(wake)
 
-    async def _wait_for_budget(self) -> None:
+    async def wait_for_budget(self) -> None:
+        """Return at once, or at 00:00 UTC when today's read budget is used up."""
         now = self.clock()
         if self.budget.remaining(now) > 0:
             return
         wake = now + self.budget.seconds_to_midnight(now)
         self.status.failed("daily read budget used up; resuming at 00:00 UTC", "waiting")
-        self._publish(wake)
+        self.publish(wake)
         await self.caller.sleep_until(wake)
 
     async def search_run(self) -> AsyncIterator[Post]:
         """Yield every post newer than the stored `since_id`, oldest first, then advance it.
 
         All pages are fetched with the same `since_id`; the cursor moves to the first page's
-        `newest_id` only once the last page is in, so an interrupted run is simply repeated.
+        `newest_id` only once the run is complete, so an interrupted run is simply repeated. A
+        run that would overdraw today's budget stops paginating and keeps the newest posts.
         """
+        from tweepy.errors import BadRequest
+
         since_id = await self.ctx.cursors.get(CURSOR) or None
         newest: str | None = None
         next_token: str | None = None
@@ -206,7 +220,7 @@ class XSource:
                 params["next_token"] = next_token
 
             def request(params: dict[str, Any] = params) -> Awaitable[aiohttp.ClientResponse]:
-                return self._client.search_recent_tweets(self.query, **params)  # type: ignore[no-any-return]
+                return self.client.search_recent_tweets(self.query, **params)  # type: ignore[no-any-return]
 
             try:
                 body = await self.caller.call("search", request)
@@ -214,34 +228,34 @@ class XSource:
                 log.error("x: skipping this poll: %s", err)
                 self.status.failed(str(err), "ok")
                 return
-            except Exception as err:
-                if type(err).__name__ != "BadRequest":
-                    raise
-                if since_id:
-                    # Typically a since_id older than the 7-day search window: start afresh.
-                    log.warning("x: search refused since_id %s (%s); dropping it", since_id, err)
-                    await self.ctx.cursors.set(CURSOR, "")
-                    self.status.failed(f"search refused since_id: {err}", "ok")
-                    return
-                raise XStopped(f"X refused the search query {self.query!r}: {err}") from err
+            except BadRequest as err:
+                if not since_id:
+                    raise XStopped(f"X refused the search query {self.query!r}: {err}") from err
+                # Typically a since_id older than the 7-day search window: start afresh.
+                log.warning("x: search refused since_id %s (%s); dropping it", since_id, err)
+                await self.ctx.cursors.set(CURSOR, "")
+                self.status.failed(f"search refused since_id: {err}", "ok")
+                return
             meta: Json = body["meta"] if isinstance(body.get("meta"), dict) else {}
-            self._ok()
-            self._publish()
+            self.ok()
+            self.publish()
             newest = newest or meta.get("newest_id")
-            found.extend(self._posts(body))
+            found.extend(self.parse_posts(body))
             next_token = meta.get("next_token")
             if not next_token:
+                break
+            if self.budget.remaining(self.clock()) <= 0:
+                log.warning("x: read budget used up mid-run; older posts skipped")
                 break
         found.sort(key=lambda pair: pair[0])
         for _, post in found:
             self.status.posts += 1
             yield post
         if newest:
-            await self.ctx.cursors.set(CURSOR, _newer(newest, since_id) or newest)
+            await self.ctx.cursors.set(CURSOR, newer_id(newest, since_id) or newest)
         self._note_rate(len(found))
-        self._ok()
 
-    def _posts(self, body: Json) -> list[tuple[int, Post]]:
+    def parse_posts(self, body: Json) -> list[tuple[int, Post]]:
         """Return (tweet id, post) for each usable tweet of a response; bad ones are logged."""
         data = body.get("data") or []
         data = [data] if isinstance(data, dict) else data
@@ -266,7 +280,8 @@ class XSource:
     def _recheck_every(self, now: float) -> float:
         return self.budget.recheck_interval(now, self.settings.recheck_interval_s, self._visible)
 
-    async def _recheck_if_due(self) -> AsyncIterator[Deletion]:
+    async def recheck_if_due(self) -> AsyncIterator[Deletion]:
+        """Run `recheck()` when `recheck_interval_s` (stretched by the budget) has passed."""
         now = self.clock()
         if self._next_recheck is None:
             self._next_recheck = now + self.settings.recheck_interval_s
@@ -285,7 +300,7 @@ class XSource:
             batch = ids[start : start + 100]
 
             def request(batch: list[str] = batch) -> Awaitable[aiohttp.ClientResponse]:
-                return self._client.get_tweets(batch, tweet_fields=["edit_history_tweet_ids"])  # type: ignore[no-any-return]
+                return self.client.get_tweets(batch, tweet_fields=["edit_history_tweet_ids"])  # type: ignore[no-any-return]
 
             try:
                 body = await self.caller.call("lookup", request)
@@ -302,88 +317,3 @@ class XSource:
             for native in batch:
                 if native in gone or native not in present:
                     yield Deletion(f"x:{native}")
-
-    # -- stream mode --------------------------------------------------------------------------
-
-    async def _stream_mode(self) -> AsyncIterator[Post | Deletion]:
-        await sync_rules(self.caller, self._rules, self.ctx.wall, self.query)
-        params = {k.replace("_fields", ".fields"): ",".join(v) for k, v in FIELDS.items()}
-        headers = {"Authorization": f"Bearer {self._token}"}
-        assert self._session is not None
-        while True:
-            await self._wait_for_budget()
-            try:
-                async with self._session.get(
-                    STREAM_URL,
-                    params=params,
-                    headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=None),
-                ) as response:
-                    if response.status in (401, 403):
-                        raise XStopped(f"X refused the credentials on stream: {response.status}")
-                    if response.status != 200:
-                        await self._stream_refused(response)
-                        continue
-                    async for event in self._connected(response):
-                        yield event
-                problem = "stream closed by X"
-            except (aiohttp.ClientError, TimeoutError) as err:
-                problem = f"stream lost: {type(err).__name__}: {err}"
-            delay = self.ladder.after_network_error()
-            self.status.failed(problem, "backoff")
-            self._publish(self.clock() + delay)
-            log.warning("x: %s; reconnecting in %.2f s", problem, delay)
-            await self.sleep(delay)
-
-    async def _stream_refused(self, response: aiohttp.ClientResponse) -> None:
-        text = (await response.text())[:200]
-        self.budget.charge(self.clock(), 0)
-        if response.status == 429:
-            delay = self.ladder.after_rate_limit()
-            state: Any = "rate_limited"
-        else:
-            delay = self.ladder.after_http_error()
-            state = "backoff"
-        self.status.failed(f"stream HTTP {response.status}: {text}", state)
-        self._publish(self.clock() + delay)
-        log.warning("x: stream HTTP %d; reconnecting in %.0f s", response.status, delay)
-        await self.sleep(delay)
-
-    async def _connected(self, response: aiohttp.ClientResponse) -> AsyncIterator[Post | Deletion]:
-        """Fill the gap since the last seen post by search, then yield what the stream sends."""
-        self.ladder.connected()
-        self.budget.charge(self.clock(), 0, billable=False)
-        self._ok()
-        self._publish()
-        async for post in self.search_run():
-            yield post
-        async for line in ndjson_lines(response, self.stall_s):
-            if line:
-                seen = self._stream_post(line)
-                if seen is not None:
-                    tweet_id, post = seen
-                    stored = await self.ctx.cursors.get(CURSOR)
-                    await self.ctx.cursors.set(CURSOR, _newer(tweet_id, stored) or tweet_id)
-                    self.status.posts += 1
-                    yield post
-            async for deletion in self._recheck_if_due():
-                yield deletion
-
-    def _stream_post(self, line: bytes) -> tuple[str, Post] | None:
-        """Return (tweet id, post) for one stream line, or None for a line to skip."""
-        try:
-            body = json.loads(line)
-        except ValueError:
-            log.warning("x: skipping a malformed stream line %.80r", line)
-            return None
-        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
-            if isinstance(body, dict) and body.get("errors"):
-                log.warning("x: stream says %s", body["errors"])
-            return None
-        self.budget.count_streamed(self.clock())
-        posts = self._posts(body)
-        if not posts:
-            return None
-        self._ok()
-        self._publish()
-        return str(posts[0][0]), posts[0][1]

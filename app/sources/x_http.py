@@ -32,6 +32,7 @@ __all__ = [
     "XStopped",
     "make_session",
     "rebase",
+    "redact_tweepy_logs",
 ]
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ BACKOFF_BASE_S = 2.0
 BACKOFF_CAP_S = 300.0
 # A 429 without a usable reset header: wait this long (X's windows are 15 minutes).
 DEFAULT_RATE_WAIT_S = 60.0
+MIN_RATE_WAIT_S = 5.0
 
 
 class XStopped(Exception):
@@ -90,6 +92,27 @@ def make_session(base_url: str) -> aiohttp.ClientSession:
         timeout=aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=60),
         raise_for_status=False,
     )
+
+
+class _Redact(logging.Filter):
+    """Masks a bearer token in records tweepy logs (its debug log prints request headers)."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secret and self.secret in str(record.msg):
+            record.msg = str(record.msg).replace(self.secret, "***")
+        return True
+
+
+def redact_tweepy_logs(token: str) -> None:
+    """Make sure `token` never appears in tweepy's logs (idempotent)."""
+    for name in ("tweepy.asynchronous.client", "tweepy.asynchronous.streaming"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _Redact) and f.secret == token for f in logger.filters):
+            logger.addFilter(_Redact(token))
 
 
 def _count_posts(body: Json) -> int:
@@ -178,7 +201,12 @@ class XApiCaller:
                 self.budget.charge(self.clock(), 0)
                 self._note_limits(endpoint, err.response.headers)
                 reset = err.reset_time or _header_int(err.response.headers, "x-rate-limit-reset")
-                until = float(reset) if reset else self.clock() + DEFAULT_RATE_WAIT_S
+                now = self.clock()
+                # Never before the reset; and a reset already past (clock skew, a gateway's
+                # stale header) still waits a little rather than spinning.
+                until = now + DEFAULT_RATE_WAIT_S
+                if reset:
+                    until = max(float(reset), now + MIN_RATE_WAIT_S)
                 self.status.failed(f"429 rate limited on {endpoint}", "rate_limited")
                 self.status.next_poll = self._at(until)
                 log.warning("x: 429 on %s, waiting until %s", endpoint, self._at(until))

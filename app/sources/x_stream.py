@@ -12,18 +12,26 @@ sleep are injectable so the ladder is tested without waiting. tweepy still makes
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
-from app.sources.x_http import XApiCaller
+from app.models import Deletion, Post
+from app.sources.x_http import XApiCaller, XStopped
 
-__all__ = ["ReconnectLadder", "ndjson_lines", "rule_tag", "sync_rules"]
+if TYPE_CHECKING:
+    from app.sources.x import XSource
+
+__all__ = ["STREAM_URL", "ReconnectLadder", "StreamMode", "ndjson_lines", "rule_tag", "sync_rules"]
 
 log = logging.getLogger(__name__)
+
+# Written with X's own host like every tweepy URL: the session moves it to the base URL.
+STREAM_URL = "https://api.x.com/2/tweets/search/stream"
 
 
 def rule_tag(wall: str) -> str:
@@ -101,3 +109,116 @@ async def ndjson_lines(
         *lines, buffer = buffer.split(b"\n")
         for line in lines:
             yield line.strip()
+
+
+class StreamMode:
+    """The filtered-stream loop of one `XSource`: sync rules, connect, fill the gap by search,
+    yield what the stream sends, re-check deletions between lines; reconnect whatever ends it."""
+
+    def __init__(self, source: XSource) -> None:
+        self.source = source
+        self.ladder = ReconnectLadder()
+        self.tag = rule_tag(source.ctx.wall)
+
+    async def run(self) -> AsyncIterator[Post | Deletion]:
+        """Yield posts and deletions forever; raises XStopped on 401/403."""
+        from app.sources.x import FIELDS
+
+        src = self.source
+        assert src.session is not None
+        await sync_rules(src.caller, src.rules_client, src.ctx.wall, src.query)
+        params = {k.replace("_fields", ".fields"): ",".join(v) for k, v in FIELDS.items()}
+        headers = {"Authorization": f"Bearer {src.token}"}
+        while True:
+            await src.wait_for_budget()
+            try:
+                async with src.session.get(
+                    STREAM_URL,
+                    params=params,
+                    headers=headers,
+                    timeout=aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=None),
+                ) as response:
+                    if response.status in (401, 403):
+                        raise XStopped(f"X refused the credentials on stream: {response.status}")
+                    if response.status != 200:
+                        await self._refused(response)
+                        continue
+                    async for event in self._connected(response):
+                        yield event
+                if src.budget.remaining(src.clock()) <= 0:
+                    continue  # closed on purpose; wait_for_budget sleeps until 00:00 UTC
+                problem = "stream closed by X"
+            except (aiohttp.ClientError, TimeoutError) as err:
+                problem = f"stream lost: {type(err).__name__}: {err}"
+            delay = self.ladder.after_network_error()
+            src.status.failed(problem, "backoff")
+            src.publish(src.clock() + delay)
+            log.warning("x: %s; reconnecting in %.2f s", problem, delay)
+            await src.sleep(delay)
+
+    async def _refused(self, response: aiohttp.ClientResponse) -> None:
+        src = self.source
+        text = (await response.text(errors="replace"))[:200]
+        src.budget.charge(src.clock(), 0)
+        if response.status == 429:
+            delay = self.ladder.after_rate_limit()
+            state: Any = "rate_limited"
+        else:
+            delay = self.ladder.after_http_error()
+            state = "backoff"
+        src.status.failed(f"stream HTTP {response.status}: {text}", state)
+        src.publish(src.clock() + delay)
+        log.warning("x: stream HTTP %d; reconnecting in %.0f s", response.status, delay)
+        await src.sleep(delay)
+
+    async def _connected(self, response: aiohttp.ClientResponse) -> AsyncIterator[Post | Deletion]:
+        """Fill the gap since the last seen post by search, then yield what the stream sends.
+
+        Returns when the stream ends or today's read budget is used up."""
+        from app.sources.x import CURSOR, newer_id
+
+        src = self.source
+        self.ladder.connected()
+        src.budget.charge(src.clock(), 0, billable=False)
+        src.ok()
+        src.publish()
+        async for post in src.search_run():
+            yield post
+        async for line in ndjson_lines(response, src.stall_s):
+            if line:
+                seen = self._parse(line)
+                if seen is not None:
+                    tweet_id, post = seen
+                    stored = await src.ctx.cursors.get(CURSOR)
+                    await src.ctx.cursors.set(CURSOR, newer_id(tweet_id, stored) or tweet_id)
+                    src.status.posts += 1
+                    yield post
+                if src.budget.remaining(src.clock()) <= 0:
+                    return
+            async for deletion in src.recheck_if_due():
+                yield deletion
+
+    def _parse(self, line: bytes) -> tuple[str, Post] | None:
+        """Return (tweet id, post) for one stream line, or None for a line to skip."""
+        src = self.source
+        try:
+            body = json.loads(line)
+        except ValueError:
+            log.warning("x: skipping a malformed stream line %.80r", line)
+            return None
+        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+            if isinstance(body, dict) and body.get("errors"):
+                log.warning("x: stream says %s", body["errors"])
+            return None
+        rules = body.get("matching_rules")
+        if isinstance(rules, list) and rules and not any(
+            isinstance(r, dict) and r.get("tag") == self.tag for r in rules
+        ):
+            return None  # another wall's rule on a shared connection
+        src.budget.count_streamed(src.clock())
+        posts = src.parse_posts(body)
+        if not posts:
+            return None
+        src.ok()
+        src.publish()
+        return str(posts[0][0]), posts[0][1]

@@ -107,11 +107,15 @@ class FakeXApi:
         for tweet in tweets:
             self.tweets[tweet["id"]] = tweet
 
-    def publish(self, tweet: Json) -> None:
-        """Make a tweet searchable and send it to every connected stream."""
+    def publish(self, tweet: Json, tags: list[str] | None = None) -> None:
+        """Make a tweet searchable and send it to every connected stream, as matched by every
+        rule (or by rules with these `tags`)."""
         self.add(tweet)
+        matching = [r for r in self._matching() if tags is None or r["tag"] in tags]
+        if tags is not None and not matching:
+            matching = [{"id": "999", "tag": tag} for tag in tags]
         for queue in self.streams:
-            queue.put_nowait(self._envelope([tweet]) | {"matching_rules": self._matching()})
+            queue.put_nowait(self._envelope([tweet]) | {"matching_rules": matching})
 
     def drop_streams(self) -> None:
         """Cut every open stream connection abruptly."""

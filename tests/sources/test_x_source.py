@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -205,6 +206,34 @@ async def test_budget_sets_interval_and_status(fake: FakeXApi) -> None:
     assert extra["reads_today"] == 2 and extra["requests_today"] == 2
     assert extra["poll_interval_s"] >= 800 and extra["next_poll"]
     assert extra["est_cost_usd"] == pytest.approx(0.01)
+
+
+async def test_budget_caps_a_long_backfill(fake: FakeXApi) -> None:
+    """A first run that would overdraw the day's budget keeps the newest posts and stops."""
+    clock = FakeClock()
+    fake.page_size = 1
+    fake.add(*tweets(801, 802, 803))
+    cursors = MemoryCursors()
+    source = make_source(fake, clock, cursors, daily_read_budget=2)
+    async with asyncio.timeout(10):
+        events = source.events()
+        assert [e.id for e in await take(events, 2)] == ["x:802", "x:803"]
+        fake.add(*tweets(804))
+        assert [e.id for e in await take(events, 1)] == ["x:804"]
+        await events.aclose()
+    assert cursors.values["since_id"] == "803"
+    assert sum(clock.sleeps) >= 86_400 - 1  # waited for the budget to refill at 00:00 UTC
+
+
+async def test_token_never_logged(fake: FakeXApi, caplog: pytest.LogCaptureFixture) -> None:
+    """tweepy's debug log of request headers never shows the bearer token."""
+    caplog.set_level(logging.DEBUG)
+    fake.add(*tweets(901))
+    async with asyncio.timeout(10):
+        events = make_source(fake, FakeClock()).events()
+        await take(events, 1)
+        await events.aclose()
+    assert "Bearer" in caplog.text and TOKEN not in caplog.text
 
 
 def test_base_url_rewrites_x_hosts_only() -> None:

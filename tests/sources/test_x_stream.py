@@ -121,6 +121,18 @@ async def test_keepalives_and_malformed_lines_are_skipped(fake: FakeXApi) -> Non
     assert fake.stream_connects == 1
 
 
+async def test_other_walls_posts_are_ignored(fake: FakeXApi) -> None:
+    """A stream post matched only by another wall's rule does not reach this wall."""
+    fake.add(tweet(500))
+    async with asyncio.timeout(10):
+        events = stream_source(fake, FakeClock()).events()
+        await next_post(events)
+        fake.publish(tweet(501), tags=["tweetwall:otherwall"])
+        fake.publish(tweet(502), tags=["tweetwall:asnr14"])
+        assert (await next_post(events)).id == "x:502"
+        await events.aclose()
+
+
 async def test_http_errors_climb_the_documented_ladder(fake: FakeXApi) -> None:
     """A 429 on connect waits 60 s, a 503 then waits 5 s, and the stream then connects."""
     clock = FakeClock()
