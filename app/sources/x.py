@@ -110,7 +110,8 @@ class XSource:
         self.interval = settings.poll_interval_s
         self._post_rate = 0.0
         self._last_run: float | None = None
-        self._visible = 0
+        self._rechecked = 0
+        self._rotation = 0
         self._next_recheck: float | None = None
         self.session: aiohttp.ClientSession | None = None
         self.client: Any = None
@@ -131,7 +132,8 @@ class XSource:
             **self.budget.figures(now),
             "mode": self.settings.mode,
             "poll_interval_s": round(self.interval, 1),
-            "recheck_interval_s": round(self._recheck_every(now), 1),
+            "recheck_interval_s": self.settings.recheck_interval_s,
+            "recheck_posts": self._rechecked,
             "next_poll": nxt.isoformat().replace("+00:00", "Z") if nxt else None,
         }
 
@@ -183,7 +185,7 @@ class XSource:
                 now,
                 self.settings.poll_interval_s,
                 self._post_rate,
-                self._visible / self._recheck_every(now),
+                self._rechecked / self.settings.recheck_interval_s,
             )
             wake = now + self.interval
             self.publish(wake)
@@ -277,11 +279,8 @@ class XSource:
 
     # -- deletions ----------------------------------------------------------------------------
 
-    def _recheck_every(self, now: float) -> float:
-        return self.budget.recheck_interval(now, self.settings.recheck_interval_s, self._visible)
-
     async def recheck_if_due(self) -> AsyncIterator[Deletion]:
-        """Run `recheck()` when `recheck_interval_s` (stretched by the budget) has passed."""
+        """Run `recheck()` when `recheck_interval_s` has passed since the last one."""
         now = self.clock()
         if self._next_recheck is None:
             self._next_recheck = now + self.settings.recheck_interval_s
@@ -289,13 +288,32 @@ class XSource:
             return
         async for deletion in self.recheck():
             yield deletion
-        self._next_recheck = self.clock() + self._recheck_every(self.clock())
+        self._next_recheck = self.clock() + self.settings.recheck_interval_s
+
+    def pick_rechecks(self, ids: list[str]) -> list[str]:
+        """Return the native ids to look up this time: all of them if the budget allows, else
+        the newest half of the allowance plus a window that rotates through the older ones.
+
+        Tweet ids grow with time, and a post is most often deleted soon after it is posted, so
+        the newest are re-checked every time and the rest in turn.
+        """
+        allowance = self.budget.recheck_allowance(self.clock(), self.settings.recheck_interval_s)
+        ids = sorted(set(ids), key=lambda i: int(i) if i.isdigit() else 0, reverse=True)
+        if len(ids) <= allowance:
+            return ids
+        fresh = max(1, allowance // 2)
+        older = ids[fresh:]
+        start = self._rotation % len(older)
+        window = (older[start:] + older[:start])[: allowance - fresh]
+        self._rotation = start + len(window)
+        return ids[:fresh] + window
 
     async def recheck(self) -> AsyncIterator[Deletion]:
-        """Yield a `Deletion` for each visible X post that X no longer shows (deleted, made
+        """Yield a `Deletion` for each re-checked X post that X no longer shows (deleted, made
         private, or simply absent from the lookup), looking them up 100 at a time."""
-        ids = [i.split(":", 1)[1] for i in await self.ctx.visible_ids("x") if i.startswith("x:")]
-        self._visible = len(ids)
+        visible = await self.ctx.visible_ids("x")
+        ids = self.pick_rechecks([i.split(":", 1)[1] for i in visible if i.startswith("x:")])
+        self._rechecked = len(ids)
         for start in range(0, len(ids), 100):
             batch = ids[start : start + 100]
 

@@ -8,6 +8,8 @@ The interval rule: reads still available today, spread over the seconds left tod
 Posts will cost what they cost whatever the interval (each is read once), and so will deletion
 re-checks, so their expected rates come off first; what is left pays for polls, one read each at
 worst. The interval is one poll per spare read, never shorter than the configured floor.
+Re-checks may use `RECHECK_SHARE` of the rate: every `recheck_interval_s` they look up as many
+visible posts as that allows, newest first (see `XSource.recheck`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 __all__ = ["RECHECK_SHARE", "ReadBudget"]
 
 DAY = 86_400.0
-# Deletion re-checks may use at most this share of the budget rate; past it they are spaced out.
+# Deletion re-checks may use at most this share of the budget rate.
 RECHECK_SHARE = 0.25
 
 
@@ -80,13 +82,10 @@ class ReadBudget:
             return floor
         return max(floor, 1.0 / spare)
 
-    def recheck_interval(self, now: float, base: float, visible: int) -> float:
-        """Return the seconds between deletion re-checks of `visible` posts: `base`, or longer
-        when re-reading them all that often would take more than `RECHECK_SHARE` of the rate."""
-        allowed = self.rate(now) * RECHECK_SHARE
-        if visible <= 0 or allowed <= 0:
-            return base if visible <= 0 else max(base, self.seconds_to_midnight(now))
-        return max(base, visible / allowed)
+    def recheck_allowance(self, now: float, interval: float) -> int:
+        """Return how many posts one deletion re-check may look up (each found post is a
+        read): `RECHECK_SHARE` of the affordable rate over `interval`, at least one."""
+        return max(1, int(self.rate(now) * RECHECK_SHARE * interval))
 
     def figures(self, now: float) -> dict[str, Any]:
         """Return the budget figures shown in `SourceStatus.extra`."""

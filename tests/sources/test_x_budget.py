@@ -42,9 +42,8 @@ def test_expected_posts_and_rechecks_come_off_first() -> None:
     assert b.poll_interval(MIDNIGHT, 5.0, post_rate=per_s * 2) == 5.0
 
 
-def test_recheck_interval_stretches_over_budget() -> None:
-    """Re-checks may take a quarter of the budget rate; more visible posts space them out."""
-    b = ReadBudget(2000, 0.005)
-    assert b.recheck_interval(MIDNIGHT, 600.0, 0) == 600.0
-    assert b.recheck_interval(MIDNIGHT, 600.0, 2) == 600.0
-    assert b.recheck_interval(MIDNIGHT, 600.0, 100) == pytest.approx(100 / (2000 / 86_400 / 4))
+def test_recheck_allowance_is_a_quarter_of_the_rate() -> None:
+    """One re-check may read a quarter of the affordable reads over its interval, at least 1."""
+    assert ReadBudget(2000, 0.005).recheck_allowance(MIDNIGHT, 600.0) == 3
+    assert ReadBudget(100_000, 0.005).recheck_allowance(MIDNIGHT, 600.0) == 173
+    assert ReadBudget(10, 0.005).recheck_allowance(MIDNIGHT, 600.0) == 1

@@ -179,15 +179,17 @@ async def test_deleted_post_yields_deletion(fake: FakeXApi) -> None:
     fake.deleted.add("602")
     fake.protected.add("603")
     visible = ["x:601", "x:602", "x:603", "x:699"]
-    source = make_source(fake, clock, visible=visible, recheck_interval_s=30)
+    source = make_source(
+        fake, clock, visible=visible, recheck_interval_s=30, daily_read_budget=100_000
+    )
     async with asyncio.timeout(10):
         events = source.events()
         seen = await take(events, 5)
         await events.aclose()
     assert [e.id for e in seen if isinstance(e, Post)] == ["x:601", "x:603"]
-    assert [e.post_id for e in seen if isinstance(e, Deletion)] == ["x:602", "x:603", "x:699"]
+    assert [e.post_id for e in seen if isinstance(e, Deletion)] == ["x:699", "x:603", "x:602"]
     lookups = fake.calls("/2/tweets")
-    assert lookups[0]["ids"] == "601,602,603,699"
+    assert lookups[0]["ids"] == "699,603,602,601"
 
 
 async def test_budget_sets_interval_and_status(fake: FakeXApi) -> None:
@@ -234,6 +236,18 @@ async def test_token_never_logged(fake: FakeXApi, caplog: pytest.LogCaptureFixtu
         await take(events, 1)
         await events.aclose()
     assert "Bearer" in caplog.text and TOKEN not in caplog.text
+
+
+def test_rechecks_favour_the_newest_and_rotate_the_rest(fake: FakeXApi) -> None:
+    """Over budget, each re-check takes the newest posts and a window rotating over older ones."""
+    source = make_source(fake, FakeClock(), daily_read_budget=2000, recheck_interval_s=600)
+    ids = [str(i) for i in range(1, 11)]  # allowance at these settings: 3 posts per re-check
+    assert source.pick_rechecks(ids) == ["10", "9", "8"]
+    assert source.pick_rechecks(ids) == ["10", "7", "6"]
+    rounds = [source.pick_rechecks(ids) for _ in range(3)]
+    assert {i for r in rounds for i in r} | {"9", "8", "7", "6"} == set(ids)
+    big = make_source(fake, FakeClock(), daily_read_budget=100_000)
+    assert big.pick_rechecks(ids) == sorted(ids, key=int, reverse=True)
 
 
 def test_base_url_rewrites_x_hosts_only() -> None:
