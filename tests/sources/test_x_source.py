@@ -238,6 +238,20 @@ async def test_token_never_logged(fake: FakeXApi, caplog: pytest.LogCaptureFixtu
     assert "Bearer" in caplog.text and TOKEN not in caplog.text
 
 
+async def test_rechecks_are_batched_by_100(fake: FakeXApi) -> None:
+    """250 visible posts are looked up in batches of 100, 100 and 50."""
+    visible = [f"x:{i}" for i in range(1000, 1250)]
+    source = make_source(
+        fake, FakeClock(), visible=visible, recheck_interval_s=30, daily_read_budget=1_000_000
+    )
+    async with asyncio.timeout(10):
+        events = source.events()
+        gone = await take(events, 250)
+        await events.aclose()
+    assert {e.post_id for e in gone if isinstance(e, Deletion)} == set(visible)
+    assert [len(q["ids"].split(",")) for q in fake.calls("/2/tweets")] == [100, 100, 50]
+
+
 def test_rechecks_favour_the_newest_and_rotate_the_rest(fake: FakeXApi) -> None:
     """Over budget, each re-check takes the newest posts and a window rotating over older ones."""
     source = make_source(fake, FakeClock(), daily_read_budget=2000, recheck_interval_s=600)
