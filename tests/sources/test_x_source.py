@@ -242,7 +242,7 @@ async def test_rechecks_are_batched_by_100(fake: FakeXApi) -> None:
     """250 visible posts are looked up in batches of 100, 100 and 50."""
     visible = [f"x:{i}" for i in range(1000, 1250)]
     source = make_source(
-        fake, FakeClock(), visible=visible, recheck_interval_s=30, daily_read_budget=1_000_000
+        fake, FakeClock(), visible=visible, recheck_interval_s=30, daily_read_budget=10**7
     )
     async with asyncio.timeout(10):
         events = source.events()
