@@ -88,7 +88,8 @@ class PageWatch:
 
 @pytest.fixture
 def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, PageWatch]]]:
-    """Open pages: `open_page(url, viewport=HALL, reduced_motion=False)` -> (page, watch).
+    """Open pages: `open_page(url, viewport=HALL, reduced_motion=False, before=None)` ->
+    (page, watch); `before(page)` runs before navigation (to route a WebSocket, say).
 
     Every dialog is recorded and dismissed; a test fails at teardown on an uncaught script
     error or a Content-Security-Policy violation.
@@ -97,7 +98,8 @@ def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, PageWatch]]]:
     watches: list[PageWatch] = []
 
     def open_(url: str, *, viewport: dict[str, int] = HALL, reduced_motion: bool = False,
-              wait_live: bool = True) -> tuple[Any, PageWatch]:
+              wait_live: bool = True, before: Callable[[Any], None] | None = None,
+              ) -> tuple[Any, PageWatch]:
         context = browser.new_context(
             viewport=viewport, reduced_motion="reduce" if reduced_motion else "no-preference",
             locale="en-GB", timezone_id="UTC",
@@ -121,6 +123,8 @@ def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, PageWatch]]]:
         page.on("dialog", on_dialog)
         page.on("pageerror", lambda err: watch.errors.append(str(err)))
         page.on("console", on_console)
+        if before is not None:
+            before(page)
         page.goto(url)
         if wait_live:
             page.wait_for_selector("body[data-connection=live]", state="attached")
