@@ -2086,7 +2086,8 @@ def build_entries() -> list[Entry]:
                 content = e.tokens
             else:
                 content = tokenize(e.text, acc)
-                if e.reply_to and parent is not None and not e.text.startswith("@"):
+                replying = e.reply_to and parent is not None
+                if replying and parent and not e.text.startswith(f"@{parent.author}"):
                     pa = ACC[parent.author]
                     lead = {"type": "mention", "text": mention_text(pa, acc),
                             "href": pa.profile_url}
