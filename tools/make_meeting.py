@@ -232,13 +232,15 @@ def lin(gid: str, stops: list[tuple[float, str]], x2: float = 0, y2: float = 1) 
     return f'<linearGradient id="{gid}" x1="0" y1="0" x2="{x2}" y2="{y2}">{s}</linearGradient>'
 
 
-def radg(gid: str, stops: list[tuple[float, str]], cx: float = 0.5, cy: float = 0.5,
-         r: float = 0.5) -> str:
-    s = "".join(
-        f'<stop offset="{o}" stop-color="{c}" stop-opacity="{op}"/>'
-        for o, c, op in ((x[0], x[1], 1.0) if len(x) == 2 else x for x in stops)  # type: ignore[misc]
-    )
-    return f'<radialGradient id="{gid}" cx="{cx}" cy="{cy}" r="{r}">{s}</radialGradient>'
+def radg(gid: str, stops: list[tuple[float, str] | tuple[float, str, float]],
+         cx: float = 0.5, cy: float = 0.5, r: float = 0.5) -> str:
+    parts = []
+    for stop in stops:
+        opacity = stop[2] if len(stop) == 3 else 1.0
+        parts.append(f'<stop offset="{stop[0]}" stop-color="{stop[1]}" '
+                     f'stop-opacity="{opacity}"/>')
+    return (f'<radialGradient id="{gid}" cx="{cx}" cy="{cy}" r="{r}">{"".join(parts)}'
+            '</radialGradient>')
 
 
 def blur(fid: str, sd: float) -> str:
@@ -880,7 +882,8 @@ def scene_notes(w: int, h: int, r: random.Random) -> str:
         body.append(f'<line x1="70" y1="{y}" x2="{w - 70}" y2="{y}" stroke="#9cc3e6" '
                     f'stroke-width="1.5"/>')
         if r.random() < 0.8 and y < h - 140:
-            x, pts = 100 + (30 if r.random() < 0.3 else 0), []
+            x: float = 100 + (30 if r.random() < 0.3 else 0)
+            pts: list[str] = []
             end = r.uniform(w * 0.4, w - 100)
             while x < end:
                 pts.append(f"{f(x)},{f(y - 6 + r.uniform(-6, 6))}")
