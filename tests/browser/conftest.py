@@ -32,7 +32,8 @@ FEED = "#feed"
 def wall_toml(replay_file: Path, *, slug: str = "t", title: str = "Test wall",
               min_gap_s: float = 0.5, max_gap_s: float = 0.5, backfill: int = 3,
               loop: bool = True) -> str:
-    """Return a config with one replay wall on `replay_file` and fast hub batching."""
+    """Return a config with one replay wall on `replay_file` and fast hub batching. The wall's
+    automatic rules are off, so every post in the file reaches the screen."""
     return f"""
 [[walls]]
 slug = "{slug}"
@@ -40,6 +41,12 @@ title = "{title}"
 hashtags = ["ASNR14"]
 sources = ["replay"]
 replay_file = {json.dumps(str(replay_file))}
+
+[walls.rules]
+wordlist = false
+queue_sensitive = false
+max_per_author_per_hour = 0
+collapse_duplicates = false
 
 [replay]
 min_gap_s = {min_gap_s}

@@ -81,16 +81,24 @@ function renderTime(iso, cls = "card__time") {
   return time;
 }
 
-function renderAuthor(author, opts) {
+function renderAuthor(author, post, opts) {
   const who = el("div", "card__who");
   const name = linkOrText(author.name || author.handle || "", author.profile_url, "card__name", opts);
   name.setAttribute("dir", "auto");
   who.append(name);
+  const sub = el("span", "card__sub");
   if (author.handle && author.handle !== author.name) {
     const handle = el("span", "card__handle", author.handle);
     handle.setAttribute("dir", "ltr");
-    who.append(handle);
+    sub.append(handle);
   }
+  // What kind of post this is, in words beside the handle (reposts and quotes keep the author's
+  // own name on top; the quoted post shows inside the card).
+  if (post.pinned) sub.append(el("span", "ctx ctx--pinned", "📌 Pinned"));
+  if (post.is_repost) sub.append(el("span", "ctx ctx--repost", "↻\uFE0E Repost"));
+  else if (post.quoted) sub.append(el("span", "ctx ctx--quote", "❝\uFE0E Quote"));
+  else if (post.in_reply_to) sub.append(el("span", "ctx ctx--reply", "↩\uFE0E Reply"));
+  if (sub.childElementCount > 0) who.append(sub);
   return who;
 }
 
@@ -196,17 +204,9 @@ export function buildCard(post, opts = {}) {
   if (lang) card.setAttribute("lang", lang);
   if (!o.hall) card.setAttribute("tabindex", "0");
 
-  if (post.is_repost || post.in_reply_to || post.pinned) {
-    const context = el("div", "card__context");
-    if (post.pinned) context.append(el("span", "ctx ctx--pinned", "📌 Pinned"));
-    if (post.is_repost) context.append(el("span", "ctx ctx--repost", "↻ Repost"));
-    if (post.in_reply_to) context.append(el("span", "ctx ctx--reply", "↩ Reply"));
-    card.append(context);
-  }
-
   const head = el("header", "card__head");
   head.append(renderAvatar(author));
-  head.append(renderAuthor(author, o));
+  head.append(renderAuthor(author, post, o));
   const meta = el("div", "card__meta");
   const network = el("span", `network network--${source}`, NETWORKS[source] || source);
   network.setAttribute("title", `Posted on ${NETWORKS[source] || source}`);
@@ -246,8 +246,8 @@ export function buildCard(post, opts = {}) {
     const foot = el("footer", "card__foot");
     const m = post.metrics && typeof post.metrics === "object" ? post.metrics : {};
     const stats = el("span", "card__stats");
-    stats.append(el("span", "stat", `♥ ${compactCount(m.likes)}`));
-    stats.append(el("span", "stat", `↻ ${compactCount(m.reposts)}`));
+    stats.append(el("span", "stat", `♥\uFE0E ${compactCount(m.likes)}`));
+    stats.append(el("span", "stat", `↻\uFE0E ${compactCount(m.reposts)}`));
     stats.append(el("span", "stat", `💬 ${compactCount(m.replies)}`));
     foot.append(stats);
     const url = safeUrl(post.url);

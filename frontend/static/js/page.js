@@ -5,6 +5,7 @@ import { Feed } from "./state.js";
 import { connect } from "./transport.js";
 import { FeedView } from "./view.js";
 import { refreshTimes } from "./card.js";
+import { GridLayout } from "./layout.js";
 
 const TIME_REFRESH_MS = 30_000;
 
@@ -20,7 +21,8 @@ function tickClock(doc) {
 export function startPage({ hall, cap, announce = false, doc = document }) {
   const path = doc.body.getAttribute(BODY.wsPath);
   const feed = new Feed({ cap });
-  const view = new FeedView(doc, { hall, announce });
+  const layout = hall ? new GridLayout(doc.getElementById(ID.feed)) : null;
+  const view = new FeedView(doc, { hall, announce, layout });
   const conn = connect({
     path,
     resume: () => feed.resumePoint(),
@@ -33,5 +35,6 @@ export function startPage({ hall, cap, announce = false, doc = document }) {
     tickClock(doc);
   }, TIME_REFRESH_MS);
   globalThis.addEventListener("online", () => conn.nudge());
+  if (layout && doc.fonts) doc.fonts.ready.then(() => layout.apply());
   return Object.freeze({ feed, view, connection: conn });
 }

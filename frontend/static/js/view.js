@@ -11,12 +11,13 @@ const ENTER_MS = 1300;   // the longest entrance animation in cards.css, plus a 
 
 export class FeedView {
   /** `root` is the document; `hall` selects the hall-screen rendering; `warn` reports bad posts. */
-  constructor(root, { hall = false, announce = false, warn = (...a) => console.warn(...a) } = {}) {
+  constructor(root, { hall = false, announce = false, layout = null, warn = (...a) => console.warn(...a) } = {}) {
     this.doc = root;
     this.body = root.body;
     this.container = root.getElementById(ID.feed);
     this.hall = hall;
     this.announce = announce;
+    this.layout = layout;          // {apply()} that places the cards, or null for normal flow
     this.warn = warn;
     this.cards = new Map();        // id -> {post, el}
     this.everLive = false;
@@ -27,6 +28,7 @@ export class FeedView {
     if (change.changed) this.#render(feed.posts(), change);
     if (change.wall && feed.wall) this.#wall(feed.wall);
     if (change.announcement) this.#announcement(feed.announcement);
+    if (this.layout && (change.changed || change.wall)) this.layout.apply();
   }
 
   #render(posts, change) {
