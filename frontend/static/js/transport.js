@@ -55,7 +55,6 @@ export function connect({
   let socket = null;
   let state = null;
   let attempt = 0;           // failed attempts since the last frame
-  let gotFrame = false;      // on the current socket
   let retryTimer = null;
   let watchdog = null;
   let stopped = false;
@@ -72,23 +71,24 @@ export function connect({
   }
 
   function giveUp() {
-    // No frame for too long: a half-open TCP connection may never close by itself, so drop it
-    // (without waiting for a close handshake that may never come) and dial again.
-    const ws = socket;
-    socket = null;
-    gotFrame = false;
-    if (ws) ws.close(4000, "no heartbeat");
+    // No frame for too long. Say so; and if a socket is open but silent (a half-open TCP
+    // connection may never close by itself), drop it without waiting for a close handshake
+    // and dial again. A retry already waiting keeps its time (a refusal's long back-off).
     setState(CONNECTION.stale);
-    attempt = Math.max(attempt, 1);
-    schedule(backoffDelay(attempt, random, rules));
-    attempt += 1;
+    const ws = socket;
+    if (ws !== null || retryTimer === null) {
+      socket = null;
+      if (ws) ws.close(4000, "no heartbeat");
+      attempt = Math.max(attempt, 1);
+      schedule(backoffDelay(attempt, random, rules));
+      attempt += 1;
+    }
     armWatchdog();
   }
 
   function open() {
     retryTimer = null;
     if (stopped) return;
-    gotFrame = false;
     let ws;
     try {
       ws = new WebSocketImpl(socketUrl(path, resume()));
@@ -107,7 +107,6 @@ export function connect({
         warn("tweetwall: ignoring a frame that is not JSON");
         return;
       }
-      gotFrame = true;
       attempt = 0;
       armWatchdog();
       setState(CONNECTION.live);
@@ -122,7 +121,6 @@ export function connect({
 
   function failed(code) {
     if (stopped) return;
-    gotFrame = false;
     let delay;
     if (code !== null && REFUSED.has(code)) {
       delay = rules.refusedDelayMs + backoffDelay(0, random, { ...rules, baseDelayMs: rules.refusedDelayMs / 2 });
