@@ -18,6 +18,8 @@ export const CARD = Object.freeze({
   source: "data-source",           // "x" | "mastodon" | "bluesky"
   pinned: "data-pinned",           // present when the post is pinned
   entering: "data-entering",       // present while the card's entrance animation runs
+  offscreen: "data-offscreen",     // hall screen: in the DOM but not on the screen
+  placed: "data-placed",           // hall screen: has a place, so moves are animated
   time: "data-time",               // on <time>: ISO instant, re-rendered every 30 s
   text: "data-post-text",          // the element holding the post's text tokens
 });

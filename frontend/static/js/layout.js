@@ -5,8 +5,8 @@
 import { CARD } from "./hooks.js";
 import { placeCards } from "./masonry.js";
 
-export const OFFSCREEN = "data-offscreen";   // on a card that is in the DOM but not on screen
-const PLACED = "data-placed";                 // on a card that has a place (moves are animated)
+const OFFSCREEN = CARD.offscreen;
+const PLACED = CARD.placed;
 
 export class GridLayout {
   constructor(container, { win = globalThis } = {}) {
