@@ -59,8 +59,15 @@ def test_hostile_markup_becomes_plain_text(html: str, text: str) -> None:
 
 @pytest.mark.parametrize(
     "href",
-    ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "//evil.example/x",
-     "/relative", "vbscript:x", "java\tscript:alert(1)"],
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "//evil.example/x",
+        "/relative",
+        "vbscript:x",
+        "java\tscript:alert(1)",
+    ],
 )
 def test_unsafe_hrefs_lose_their_target(href: str) -> None:
     """A link without an http(s) target keeps its words as text and nothing else."""
@@ -85,5 +92,8 @@ def test_sanitize_keeps_only_the_allow_list() -> None:
 def test_unclosed_and_malformed_markup_never_raises() -> None:
     """Broken HTML still gives tokens: an unclosed link is closed at the end."""
     tokens = html_to_tokens('<p>start <a href="https://x.example">open link <span>deep')
-    assert kinds(tokens) == [("text", "start ", None), ("link", "open link deep", "https://x.example")]
+    assert kinds(tokens) == [
+        ("text", "start ", None),
+        ("link", "open link deep", "https://x.example"),
+    ]
     assert html_to_tokens("") == []
