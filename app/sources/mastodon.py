@@ -188,6 +188,8 @@ class MastodonSource:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         stream_read_timeout_s: float = 60.0,
         max_backoff_s: float = 300.0,
+        recheck_interval_s: float = 300.0,
+        recheck_batch: int = 20,
     ) -> None:
         self.ctx = ctx
         self.settings = settings
@@ -197,6 +199,8 @@ class MastodonSource:
         self._sleep = sleep
         self._read_timeout = stream_read_timeout_s
         self._max_backoff = max_backoff_s
+        self._recheck_interval = recheck_interval_s
+        self._recheck_batch = recheck_batch
         # A token belongs to one server: sending it to every instance would leak it. It goes
         # only to `token_instance` (default: the first instance listed).
         bases = list(dict.fromkeys(instance_base(i) for i in instances if i.strip()))
@@ -222,6 +226,7 @@ class MastodonSource:
             tasks = [
                 asyncio.create_task(self._run(client, inst, queue)) for inst in self._instances
             ]
+            tasks.append(asyncio.create_task(self._recheck_loop(client, queue)))
             try:
                 while True:
                     item = await queue.get()
@@ -485,7 +490,7 @@ class MastodonSource:
         self, inst: _Instance, tag: str, event: str, data: str, queue: asyncio.Queue[_Item]
     ) -> None:
         if event == "delete":
-            uri = inst.local_uris.pop(data.strip(), None)
+            uri = inst.local_uris.pop(data.strip().strip('"'), None)
             if uri is not None:
                 self._versions.pop(f"mastodon:{uri}", None)
                 await queue.put(Deletion(post_id=f"mastodon:{uri}"))
@@ -505,3 +510,52 @@ class MastodonSource:
         await self._offer(inst, status, queue)
         if event == "update" and "id" in status:
             await self._advance(inst, tag, str(status["id"]), queue)
+
+    # -- deletion re-checks ------------------------------------------------------------------
+
+    async def _recheck_loop(self, client: httpx.AsyncClient, queue: asyncio.Queue[_Item]) -> None:
+        """Every few minutes, ask the instance that served a visible post whether it still
+        exists and is public: polling never sees deletes, and a stream misses those made
+        while it was down. A few posts per round, oldest-checked first, within the rate limit."""
+        order: OrderedDict[str, None] = OrderedDict()
+        while True:
+            await self._sleep(self._recheck_interval)
+            try:
+                visible = await self.ctx.visible_ids(self.name)
+            except Exception:  # the store is not ours to diagnose; try again next round
+                log.exception("mastodon: visible_ids failed")
+                continue
+            for post_id in visible:
+                order.setdefault(post_id, None)
+            for post_id in [p for p in order if p not in set(visible)]:
+                del order[post_id]
+            for post_id in list(order)[: self._recheck_batch]:
+                order.move_to_end(post_id)
+                await self._recheck(client, post_id, queue)
+
+    async def _recheck(
+        self, client: httpx.AsyncClient, post_id: str, queue: asyncio.Queue[_Item]
+    ) -> None:
+        uri = post_id.removeprefix("mastodon:")
+        for inst in self._instances:
+            local = next((k for k, v in inst.local_uris.items() if v == uri), None)
+            if local is None:
+                continue
+            try:
+                resp = await self._get(client, inst, f"{inst.base}/api/v1/statuses/{local}")
+            except httpx.HTTPStatusError as err:
+                if err.response.status_code in (404, 410):
+                    inst.local_uris.pop(local, None)
+                    self._versions.pop(post_id, None)
+                    await queue.put(Deletion(post_id=post_id))
+                return
+            except (httpx.HTTPError, ValueError) as err:
+                inst.info["recheck_error"] = f"{type(err).__name__}: {err}"[:300]
+                return
+            status = resp.json()
+            if isinstance(status, dict) and status_to_post(status, inst.host) is None:
+                self._versions.pop(post_id, None)
+                await queue.put(Deletion(post_id=post_id))
+            elif isinstance(status, dict):
+                await self._offer(inst, status, queue)  # re-yielded only if edited
+            return

@@ -195,6 +195,7 @@ class FakeMastodon:
         return web.json_response(page, headers=headers)
 
     async def _status(self, request: web.Request) -> web.Response:
+        self.requests.append(request.path_qs)
         for status in self.statuses:
             if status["id"] == request.match_info["id"]:
                 return web.json_response(status)
