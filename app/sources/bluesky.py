@@ -447,7 +447,7 @@ class BlueskySource:
                     yield event
             unknown = {p.did for p in pending if not self._fresh(p.did)}
             due = pending and loop.time() - first_pending >= self._batch_wait
-            if pending and (due or len(unknown) >= BATCH):
+            if pending and (due or not unknown or len(unknown) >= BATCH):
                 batch = list(pending)
                 pending.clear()
                 for post in await self._hydrated(client, batch):
@@ -523,6 +523,7 @@ class BlueskySource:
             return
         await self.ctx.cursors.set("jetstream", str(safe))
         self._saved_us = safe
+        self.status.succeeded()
         self.status.extra["cursor_us"] = safe
 
     def _remember(self, post_id: str, cid: str) -> None:

@@ -377,12 +377,19 @@ class MastodonSource:
             params["min_id"] = cursor
         while url is not None:
             resp = await self._get(client, inst, url, params)
-            page = resp.json()
-            if not isinstance(page, list) or not page:
+            data = resp.json()
+            page = (
+                [s for s in data if isinstance(s, dict) and "id" in s]
+                if isinstance(data, list)
+                else []
+            )
+            if not page:
                 return
-            for status in sorted(page, key=lambda s: _id_key(str(s.get("id", "")))):
+            page.sort(key=lambda s: _id_key(str(s.get("id", ""))))
+            for status in page:
                 await self._offer(inst, status, queue)
-                await self._advance(inst, tag, str(status["id"]), queue)
+            # One durable cursor write per page, queued behind the page's posts.
+            await self._advance(inst, tag, str(page[-1]["id"]), queue)
             if cursor is None:
                 return  # first start: no unbounded history
             prev = resp.links.get("prev", {}).get("url")
