@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 import uvicorn
 
-from app.settings import ConfigError, Settings, WallConfig, load_settings
+from app.settings import ConfigError, Settings, WallConfig, WallRules, load_settings
+from app.store.accounts import AccountError, Accounts
+
+T = TypeVar("T")
 
 __all__ = ["DEMO_WALL", "app", "main"]
 
@@ -22,6 +29,9 @@ DEMO_WALL = WallConfig(
     hashtags=["ASNR14"],
     sources=["replay"],
     moderation="post",
+    # A replay squeezes nine days into minutes and loops: rate and duplicate rules would
+    # mistake that for a flood.
+    rules=WallRules(max_per_author_per_hour=None, collapse_duplicates=False),
 )
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML config file",
@@ -41,6 +51,35 @@ def _load(config: Path | None, **overrides: Any) -> Settings:
     except ConfigError as err:
         _fail(f"config error: {err}")
         raise AssertionError from err  # unreachable: _fail exits
+
+
+async def _with_accounts(settings: Settings, fn: Callable[[Accounts], Awaitable[T]]) -> T:
+    from app.store import Store
+
+    store = Store(settings.database_url)
+    await store.open()
+    try:
+        return await fn(Accounts(store))
+    finally:
+        await store.close()
+
+
+def _accounts(settings: Settings, fn: Callable[[Accounts], Awaitable[T]]) -> T:
+    try:
+        return asyncio.run(_with_accounts(settings, fn))
+    except AccountError as err:
+        _fail(str(err))
+        raise AssertionError from err
+
+
+async def _demo_login(accounts: Accounts) -> str:
+    """Give the demo's `moderator` account (admin role) a fresh password; return it."""
+    password = secrets.token_urlsafe(12)
+    try:
+        await accounts.add_user("moderator", password, "admin")
+    except AccountError:
+        await accounts.set_password("moderator", password)
+    return password
 
 
 def _run(settings: Settings, banner: list[str]) -> None:
@@ -74,10 +113,13 @@ def demo(config: ConfigOpt = None, host: HostOpt = None, port: PortOpt = None) -
         updates["database_url"] = "sqlite+aiosqlite:///./tweetwall-demo.db"
     settings = settings.model_copy(update=updates)
     slug = settings.walls[0].slug
+    password = _accounts(settings, _demo_login)
     _run(settings, [
         "tweetwall demo: a replay of a nine-day meeting, a new post every few seconds.",
         f"  Hall screen:   {{base}}/walls/{slug}",
         f"  Remote viewer: {{base}}/walls/{slug}/live",
+        f"  Moderation:    {{base}}/moderate/{slug}",
+        f"                 login: moderator  password: {password}",
         "  All walls:     {base}/",
         "Press Ctrl+C to stop.",
     ])
@@ -90,6 +132,42 @@ def serve(config: ConfigOpt = None, host: HostOpt = None, port: PortOpt = None) 
     if not settings.walls:
         typer.echo("tweetwall: no walls configured yet ([[walls]] in the config file)", err=True)
     _run(settings, ["tweetwall: serving on {base}/"])
+
+
+user_app = typer.Typer(help="Moderator and admin accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    role: Annotated[str, typer.Option("--role", help="admin or moderator")] = "moderator",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="read the password from stdin")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Create a user; the password comes from a prompt or, with --password-stdin, stdin."""
+    settings = _load(config)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _accounts(settings, lambda a: a.add_user(name, password, role))
+    typer.echo(f"user {name} ({role}) created")
+
+
+@token_app.command("create")
+def token_create(
+    name: str,
+    role: Annotated[str, typer.Option("--role", help="admin or moderator")] = "moderator",
+    config: ConfigOpt = None,
+) -> None:
+    """Create an API token and print it (it is shown only once)."""
+    settings = _load(config)
+    token = _accounts(settings, lambda a: a.create_token(name, role))
+    typer.echo(token)
 
 
 def main() -> None:

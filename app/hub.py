@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.events import (
+    AnnouncementEvent,
     Event,
     PostEvent,
     RemoveEvent,
@@ -179,7 +180,13 @@ class Hub:
             ch.posts.pop(ev.id, None)
             ch.pinned.pop(ev.id, None)
         elif isinstance(ev, WallEvent):
-            ch.wall = ev.wall
+            ch.wall = {**ev.wall, "announcements": ch.wall.get("announcements", [])}
+        elif isinstance(ev, AnnouncementEvent):
+            item = ev.announcement
+            current = [a for a in ch.wall.get("announcements", []) if a.get("id") != item.get("id")]
+            if not item.get("deleted"):
+                current.append(item)
+            ch.wall = {**ch.wall, "announcements": current}
 
     def _flush(self, ch: _Channel) -> None:
         ch.flush_handle = None

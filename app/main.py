@@ -19,9 +19,14 @@ from fastapi.templating import Jinja2Templates
 from app.hub import Hub
 from app.ingest import Ingest
 from app.metrics import build_registry
-from app.settings import Settings, load_settings
-from app.store import Store
-from app.web import api, health, live, pages
+from app.modfeed import ModFeed
+from app.rules import warm as warm_rules
+from app.settings import Settings, WallConfig, load_settings
+from app.store import Store, WallInfo
+from app.store.accounts import Accounts
+from app.store.moderation import ModerationStore
+from app.web import admin, api, auth, health, live, moderate, pages
+from app.web.auth import LoginThrottle
 from app.web.security import SecurityHeaders
 
 __all__ = ["FRONTEND", "MEDIA", "create_app"]
@@ -32,29 +37,51 @@ FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 MEDIA = Path(__file__).resolve().parent / "data" / "meeting" / "media"
 
 
+async def _warm(hub: Hub, store: Store, mod: ModerationStore, info: WallInfo,
+                resume_log: int) -> None:
+    """Load one wall's current state and recent log from the store into the hub."""
+    hub.load_wall(
+        info.slug, epoch=info.epoch, seq=info.last_seq,
+        wall={**info.public(), "announcements": await mod.announcements(info.slug)},
+        posts=await store.wall_posts(info.slug, "visible", hub.snapshot_size),
+        pinned=await store.pinned_posts(info.slug),
+        log=await store.events_after(info.slug, max(info.last_seq - resume_log, 0), resume_log),
+    )
+
+
 async def start_services(app: FastAPI, settings: Settings) -> None:
     """Open the store, declare the configured walls, warm the hub, start ingest."""
     h = settings.hub
     hub = Hub(snapshot_size=h.snapshot_size, resume_log=h.resume_log, batch_ms=h.batch_ms,
               queue_frames=h.queue_frames)
+    modfeed = ModFeed()
     store = Store(settings.database_url)
     await store.open()
+    mod = ModerationStore(store)
     for wall in settings.walls:
         config = wall.model_dump(mode="json", exclude={"slug", "title"})
         await store.ensure_wall(wall.slug, wall.title or f"#{' #'.join(wall.hashtags)}", config)
     for info in store.walls():
-        start = max(info.last_seq - h.resume_log, 0)
-        hub.load_wall(
-            info.slug, epoch=info.epoch, seq=info.last_seq, wall=info.public(),
-            posts=await store.wall_posts(info.slug, "visible", h.snapshot_size),
-            pinned=await store.pinned_posts(info.slug),
-            log=await store.events_after(info.slug, start, h.resume_log),
-        )
+        await _warm(hub, store, mod, info, h.resume_log)
     # From here on every committed change reaches the hub, in seq order, under the writer lock.
     store.on_events = hub.publish
+    store.on_mod = modfeed.publish
+    # The default word list takes ~1 s to compile; do it now, off the loop, not on a first post.
+    await asyncio.to_thread(warm_rules)
     ingest = Ingest(store, settings)
     ingest.start(settings.walls)
+
+    async def open_wall(wall: WallConfig) -> None:
+        config = wall.model_dump(mode="json", exclude={"slug", "title"})
+        info = await store.ensure_wall(wall.slug, wall.title or wall.slug, config)
+        await _warm(hub, store, mod, info, h.resume_log)
+        ingest.start([wall])
+
     app.state.store, app.state.hub, app.state.ingest = store, hub, ingest
+    app.state.moderation, app.state.modfeed = mod, modfeed
+    app.state.accounts = Accounts(store)
+    app.state.login_throttle = LoginThrottle()
+    app.state.open_wall = open_wall
     app.state.metrics = build_registry(hub, ingest)
     app.state.heartbeat = asyncio.create_task(hub.run_heartbeats(h.heartbeat_s))
     app.state.ready = True
@@ -89,6 +116,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static", check_dir=False), "static")
     app.mount("/demo-media", StaticFiles(directory=MEDIA, check_dir=False), "demo-media")
-    for module in (pages, api, live, health):
+    for module in (pages, auth, api, moderate, admin, live, health):
         app.include_router(module.router)
     return app

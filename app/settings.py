@@ -23,6 +23,7 @@ __all__ = [
     "ReplaySettings",
     "Settings",
     "WallConfig",
+    "WallRules",
     "XSettings",
     "load_settings",
 ]
@@ -40,6 +41,19 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class WallRules(_Section):
+    """Automatic rules of a wall (app/rules.py). Block lists are managed live by moderators."""
+
+    wordlist: bool = True
+    extra_words: list[str] = Field(default_factory=list)
+    queue_reposts: bool = False
+    queue_replies: bool = False
+    queue_sensitive: bool = True
+    languages: list[str] = Field(default_factory=list)
+    max_per_author_per_hour: int | None = Field(30, ge=0, description="0 or None: no cap")
+    collapse_duplicates: bool = True
+
+
 class WallConfig(_Section):
     slug: str
     title: str = ""
@@ -50,6 +64,7 @@ class WallConfig(_Section):
     mastodon_instances: list[str] | None = None
     layout: Literal["grid", "spotlight", "ticker"] = "grid"
     theme: Literal["dark", "light", "contrast"] = "dark"
+    rules: WallRules = Field(default_factory=WallRules)
 
     @field_validator("slug")
     @classmethod

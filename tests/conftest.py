@@ -28,6 +28,10 @@ title = "ASNR 2014 Annual Meeting"
 hashtags = ["ASNR14"]
 sources = ["replay"]
 
+[walls.rules]
+max_per_author_per_hour = 0
+collapse_duplicates = false
+
 [replay]
 min_gap_s = 0.5
 max_gap_s = 0.5

@@ -23,7 +23,8 @@ from sqlalchemy import (
 )
 
 __all__ = [
-    "cursors", "decisions", "events", "metadata", "posts", "tombstones", "wall_posts", "walls",
+    "announcements", "api_tokens", "blocks", "cursors", "decisions", "events", "metadata",
+    "posts", "sessions", "tombstones", "users", "wall_posts", "walls",
 ]
 
 metadata = MetaData()
@@ -52,6 +53,8 @@ posts = Table(
     Column("text", Text, nullable=False, default=""),
     Column("data", JSON, nullable=False),
     Column("deleted_at", DateTime(timezone=True), nullable=True),
+    # sha1 of the normalised text, for collapsing copies of the same text (rules.py).
+    Column("text_key", String(40), nullable=True, index=True),
 )
 
 wall_posts = Table(
@@ -77,6 +80,10 @@ decisions = Table(
     Column("actor", String(200), nullable=False),
     Column("reason", String(500), nullable=True),
     Column("at", DateTime(timezone=True), nullable=False),
+    # What the action changed, so that it can be undone only while nobody acted since.
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Column("undone_at", DateTime(timezone=True), nullable=True),
     Index("ix_decisions_wall_at", "wall_id", "at"),
 )
 
@@ -88,6 +95,62 @@ cursors = Table(
     Column("key", String(200), primary_key=True),
     Column("value", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", String(300), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("reason", String(500), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ux_blocks_wall_kind_value", "wall_id", "kind", "value", unique=True),
+)
+
+announcements = Table(
+    "announcements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    Column("text", String(500), nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=True),
+    Column("ends_at", DateTime(timezone=True), nullable=True),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("deleted_at", DateTime(timezone=True), nullable=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used", DateTime(timezone=True), nullable=True),
 )
 
 tombstones = Table(

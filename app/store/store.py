@@ -12,7 +12,7 @@ import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from app.events import Event, PostEvent, RemoveEvent, WallEvent, event_from_dict
 from app.models import Post
-from app.moderation import Action, State, initial_state, transition
-from app.store.schema import cursors, decisions, events, posts, tombstones, wall_posts, walls
+from app.moderation import State
+from app.rules import Block, PostContext, RuleSet, decide, text_key
+from app.store.schema import blocks, cursors, events, posts, tombstones, wall_posts, walls
 
-__all__ = ["Store", "WallCursors", "WallInfo", "WallNotFound"]
+__all__ = ["Store", "Tx", "WallCursors", "WallInfo", "WallNotFound", "now"]
 
 OnEvents = Callable[[str, list[Event]], None]
+OnModeration = Callable[[str, list[dict[str, Any]]], None]
 _DISPLAY_EXCLUDES = ("metrics",)
 
 
@@ -52,8 +54,11 @@ class WallInfo:
         return {"slug": self.slug, "title": self.title, **{k: self.config.get(k) for k in keys}}
 
 
-def _now() -> datetime:
+def now() -> datetime:
     return datetime.now(UTC)
+
+
+_now = now
 
 
 def _display(data: dict[str, Any]) -> dict[str, Any]:
@@ -61,17 +66,26 @@ def _display(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass
-class _Tx:
-    """Events produced inside one write transaction, grouped by wall slug."""
+class Tx:
+    """One write transaction: its connection, the wall events it produced (by wall slug) and
+    the messages for moderators' consoles."""
 
     conn: AsyncConnection
     out: dict[str, list[Event]] = field(default_factory=dict)
+    mod: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def notify(self, slug: str, message: dict[str, Any]) -> None:
+        self.mod.setdefault(slug, []).append(message)
 
 
 class Store:
-    def __init__(self, url: str, on_events: OnEvents | None = None) -> None:
+    def __init__(
+        self, url: str, on_events: OnEvents | None = None, on_mod: OnModeration | None = None
+    ) -> None:
         self.url = url
         self.on_events = on_events
+        self.on_mod = on_mod
+        self._rules: dict[str, RuleSet] = {}
         self._engine: AsyncEngine | None = None
         self._lock = asyncio.Lock()
         self._walls: dict[str, WallInfo] = {}
@@ -132,7 +146,7 @@ class Store:
     async def ensure_wall(self, slug: str, title: str, config: dict[str, Any]) -> WallInfo:
         """Create the wall, or update its title and config; returns it. Emits a `wall` event
         when an existing wall's public settings change."""
-        async def run(tx: _Tx) -> None:
+        async def run(tx: Tx) -> None:
             row = (
                 await tx.conn.execute(select(walls).where(walls.c.slug == slug))
             ).mappings().first()
@@ -146,19 +160,19 @@ class Store:
             await tx.conn.execute(
                 update(walls).where(walls.c.id == row["id"]).values(title=title, config=config))
             info = _wall_info({**row, "title": title, "config": config})
-            seq = await self._next_seq(tx.conn, info.id)
-            await self._emit(tx, info, WallEvent(seq, info.public()))
+            seq = await self.next_seq(tx.conn, info.id)
+            await self.emit(tx, info, WallEvent(seq, info.public()))
 
-        await self._write(run)
+        await self.write(run)
         await self._load_walls()
         return self.wall(slug)
 
     # -- writes ----------------------------------------------------------------------------
 
-    async def _write(self, fn: Callable[[_Tx], Awaitable[Any]]) -> Any:
+    async def write(self, fn: Callable[[Tx], Awaitable[Any]]) -> Any:
         async with self._lock:
             async with self.engine.begin() as conn:
-                tx = _Tx(conn)
+                tx = Tx(conn)
                 result = await fn(tx)
             for slug, evs in tx.out.items():
                 info = self._walls.get(slug)
@@ -166,17 +180,20 @@ class Store:
                     info.last_seq = max(info.last_seq, evs[-1].seq)
                 if self.on_events is not None:
                     self.on_events(slug, evs)
+            for slug, messages in tx.mod.items():
+                if self.on_mod is not None:
+                    self.on_mod(slug, messages)
             self._writes += 1
             if self._writes % 500 == 0:
                 await self._prune()
             return result
 
-    async def _next_seq(self, conn: AsyncConnection, wall_id: int) -> int:
+    async def next_seq(self, conn: AsyncConnection, wall_id: int) -> int:
         stmt = (update(walls).where(walls.c.id == wall_id)
                 .values(last_seq=walls.c.last_seq + 1).returning(walls.c.last_seq))
         return int((await conn.execute(stmt)).scalar_one())
 
-    async def _emit(self, tx: _Tx, wall: WallInfo, ev: Event) -> None:
+    async def emit(self, tx: Tx, wall: WallInfo, ev: Event) -> None:
         await tx.conn.execute(insert(events).values(
             wall_id=wall.id, seq=ev.seq, type=ev.type, payload=ev.wire(), at=_now()))
         tx.out.setdefault(wall.slug, []).append(ev)
@@ -190,15 +207,16 @@ class Store:
         data = post.wire()
         data.pop("pinned", None)
 
-        async def run(tx: _Tx) -> list[Event]:
+        async def run(tx: Tx) -> list[Event]:
             c = tx.conn
             if (await c.execute(select(tombstones.c.post_id)
                                 .where(tombstones.c.post_id == post.id))).first():
                 return []
             old = (await c.execute(select(posts.c.data).where(posts.c.id == post.id))).first()
+            key = text_key(post)
             values = dict(source=post.source, author_id=post.author.id,
                           author_handle=post.author.handle, created_at=post.created_at,
-                          text=post.text, data=data)
+                          text=post.text, data=data, text_key=key)
             if old is None:
                 await c.execute(insert(posts).values(id=post.id, ingested_at=_now(), **values))
             elif old.data != data:
@@ -207,23 +225,73 @@ class Store:
             wp = (await c.execute(select(wall_posts).where(
                 wall_posts.c.wall_id == wall.id, wall_posts.c.post_id == post.id))).first()
             if wp is None:
-                state: State = initial_state(post, wall.config.get("moderation", "post"))
-                seq = await self._next_seq(c, wall.id) if state == "visible" else None
+                rules = await self.rules(c, wall)
+                decision = decide(post, rules, await self._context(c, wall, post, rules, key))
+                seq = await self.next_seq(c, wall.id) if decision.state == "visible" else None
                 await c.execute(insert(wall_posts).values(
-                    wall_id=wall.id, post_id=post.id, state=state, pinned=False,
-                    order_seq=seq if seq is not None else wall.last_seq, updated_at=_now()))
+                    wall_id=wall.id, post_id=post.id, state=decision.state, pinned=False,
+                    reason=decision.reason, updated_at=_now(),
+                    order_seq=seq if seq is not None else wall.last_seq))
                 if seq is not None:
-                    await self._emit(tx, wall, PostEvent(seq, {**data, "pinned": False}))
+                    await self.emit(tx, wall, PostEvent(seq, {**data, "pinned": False}))
+                tx.notify(slug, {"type": "post", "state": decision.state,
+                                 "reason": decision.reason, "post": {**data, "pinned": False}})
             elif wp.state == "visible" and changed:
-                seq = await self._next_seq(c, wall.id)
-                await self._emit(tx, wall, PostEvent(seq, {**data, "pinned": wp.pinned}))
+                seq = await self.next_seq(c, wall.id)
+                await self.emit(tx, wall, PostEvent(seq, {**data, "pinned": wp.pinned}))
             return tx.out.get(slug, [])
 
-        return list(await self._write(run))
+        return list(await self.write(run))
+
+    async def rules(self, conn: AsyncConnection, wall: WallInfo) -> RuleSet:
+        """Return the wall's rules: its config plus the persisted blocks (cached)."""
+        cached = self._rules.get(wall.slug)
+        if cached is not None:
+            return cached
+        rows = (await conn.execute(select(blocks.c.kind, blocks.c.value)
+                                   .where(blocks.c.wall_id == wall.id))).all()
+        cfg = wall.config.get("rules") or {}
+        rules = RuleSet(
+            mode=wall.config.get("moderation", "post"),
+            blocks=tuple(Block(r.kind, r.value) for r in rows),
+            wordlist=cfg.get("wordlist", True),
+            extra_words=tuple(cfg.get("extra_words", ())),
+            queue_reposts=cfg.get("queue_reposts", False),
+            queue_replies=cfg.get("queue_replies", False),
+            queue_sensitive=cfg.get("queue_sensitive", True),
+            languages=tuple(cfg.get("languages", ())),
+            max_per_author_per_hour=cfg.get("max_per_author_per_hour", 30),
+            collapse_duplicates=cfg.get("collapse_duplicates", True),
+        )
+        self._rules[wall.slug] = rules
+        return rules
+
+    def forget_rules(self, slug: str) -> None:
+        self._rules.pop(slug, None)
+
+    async def _context(
+        self, c: AsyncConnection, wall: WallInfo, post: Post, rules: RuleSet, key: str | None
+    ) -> PostContext:
+        recent = 0
+        if rules.max_per_author_per_hour is not None:
+            recent = int((await c.execute(
+                select(func.count()).select_from(wall_posts)
+                .join(posts, posts.c.id == wall_posts.c.post_id)
+                .where(wall_posts.c.wall_id == wall.id, posts.c.source == post.source,
+                       posts.c.author_id == post.author.id,
+                       posts.c.ingested_at > _now() - timedelta(hours=1)))).scalar_one())
+        duplicate = None
+        if rules.collapse_duplicates and key is not None:
+            duplicate = (await c.execute(
+                select(posts.c.id).join(wall_posts, wall_posts.c.post_id == posts.c.id)
+                .where(wall_posts.c.wall_id == wall.id, posts.c.text_key == key,
+                       posts.c.id != post.id, wall_posts.c.state != "hidden")
+                .limit(1))).scalar_one_or_none()
+        return PostContext(author_posts_last_hour=recent, duplicate_of=duplicate)
 
     async def delete_post(self, post_id: str) -> list[Event]:
         """Tombstone `post_id` (deleted at its source) and take it off every wall."""
-        async def run(tx: _Tx) -> list[Event]:
+        async def run(tx: Tx) -> list[Event]:
             c = tx.conn
             if (await c.execute(select(tombstones.c.post_id)
                                 .where(tombstones.c.post_id == post_id))).first():
@@ -240,51 +308,11 @@ class Store:
                          updated_at=_now()))
                 if row.state == "visible":
                     wall = self.wall(row.slug)
-                    seq = await self._next_seq(c, wall.id)
-                    await self._emit(tx, wall, RemoveEvent(seq, post_id))
+                    seq = await self.next_seq(c, wall.id)
+                    await self.emit(tx, wall, RemoveEvent(seq, post_id))
             return [e for evs in tx.out.values() for e in evs]
 
-        return list(await self._write(run))
-
-    async def moderate(
-        self, slug: str, post_id: str, action: Action, actor: str, reason: str | None = None
-    ) -> dict[str, Any]:
-        """Apply a moderator's action, committed before return; returns the post's new state.
-
-        Raises `KeyError` for an unknown post and `InvalidAction` when it does not apply.
-        """
-        wall = self.wall(slug)
-
-        async def run(tx: _Tx) -> dict[str, Any]:
-            c = tx.conn
-            row = (await c.execute(
-                select(wall_posts, posts.c.data, posts.c.deleted_at)
-                .join(posts, posts.c.id == wall_posts.c.post_id)
-                .where(wall_posts.c.wall_id == wall.id, wall_posts.c.post_id == post_id)
-            )).first()
-            if row is None:
-                raise KeyError(post_id)
-            t = transition(action, row.state, row.pinned, deleted=row.deleted_at is not None)
-            values: dict[str, Any] = dict(state=t.state, pinned=t.pinned, updated_at=_now(),
-                                          reason=reason)
-            ev: Event | None = None
-            if t.state == "visible" and (row.state != "visible" or t.pinned != row.pinned):
-                seq = await self._next_seq(c, wall.id)
-                if row.state != "visible":
-                    values["order_seq"] = seq
-                ev = PostEvent(seq, {**row.data, "pinned": t.pinned})
-            elif t.state != "visible" and row.state == "visible":
-                ev = RemoveEvent(await self._next_seq(c, wall.id), post_id)
-            await c.execute(update(wall_posts).where(
-                wall_posts.c.wall_id == wall.id, wall_posts.c.post_id == post_id).values(**values))
-            await c.execute(insert(decisions).values(
-                wall_id=wall.id, post_id=post_id, action=action, actor=actor, reason=reason,
-                at=_now()))
-            if ev is not None:
-                await self._emit(tx, wall, ev)
-            return {"id": post_id, "state": t.state, "pinned": t.pinned}
-
-        return dict(await self._write(run))
+        return list(await self.write(run))
 
     async def _prune(self) -> None:
         async with self.engine.begin() as conn:
@@ -295,18 +323,24 @@ class Store:
     # -- reads -----------------------------------------------------------------------------
 
     async def wall_posts(
-        self, slug: str, state: State = "visible", limit: int = 100, before: int | None = None
+        self, slug: str, state: State = "visible", limit: int = 100, before: int | None = None,
+        *, reasons: bool = False,
     ) -> list[dict[str, Any]]:
-        """Return the wall's posts in `state`, newest first, as wire dicts with `pinned`."""
+        """Return the wall's posts in `state`, newest first, as wire dicts with `pinned` (and,
+        for moderators, `moderation`: the state's reason and the `order` key for paging)."""
         wall = self.wall(slug)
         cond = [wall_posts.c.wall_id == wall.id, wall_posts.c.state == state]
         if before is not None:
             cond.append(wall_posts.c.order_seq < before)
-        stmt = (select(posts.c.data, wall_posts.c.pinned, wall_posts.c.order_seq)
+        stmt = (select(posts.c.data, wall_posts.c.pinned, wall_posts.c.order_seq,
+                       wall_posts.c.reason)
                 .join(posts, posts.c.id == wall_posts.c.post_id).where(and_(*cond))
                 .order_by(wall_posts.c.order_seq.desc(), posts.c.id).limit(limit))
         async with self.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
+        if reasons:
+            return [{**r.data, "pinned": r.pinned, "moderation": {
+                "state": state, "reason": r.reason, "order": r.order_seq}} for r in rows]
         return [{**r.data, "pinned": r.pinned} for r in rows]
 
     async def pinned_posts(self, slug: str) -> list[dict[str, Any]]:
@@ -367,7 +401,7 @@ class Store:
                 cursors.c.key == key))).scalar_one_or_none()
 
     async def set_cursor(self, wall_id: int, source: str, key: str, value: str) -> None:
-        async def run(tx: _Tx) -> None:
+        async def run(tx: Tx) -> None:
             where = and_(cursors.c.wall_id == wall_id, cursors.c.source == source,
                          cursors.c.key == key)
             res = await tx.conn.execute(update(cursors).where(where)
@@ -376,7 +410,7 @@ class Store:
                 await tx.conn.execute(insert(cursors).values(
                     wall_id=wall_id, source=source, key=key, value=value, updated_at=_now()))
 
-        await self._write(run)
+        await self.write(run)
 
 
 class WallCursors:

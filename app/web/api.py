@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
+from app.web.auth import MaybePrincipalDep
 from app.web.deps import HubDep, IngestDep, StoreDep, WallDep
 
 __all__ = ["router"]
@@ -30,10 +31,14 @@ async def wall_posts(
     state: Literal["pending", "visible", "hidden"] = "visible",
     limit: int = Query(50, ge=1, le=500),
     before: int | None = Query(None, ge=0),
+    principal: MaybePrincipalDep = None,
 ) -> list[dict[str, Any]]:
-    """Visible posts, newest first. Other states are for moderators."""
+    """Visible posts, newest first. Pending and hidden posts are for moderators."""
     if state != "visible":
-        raise HTTPException(401, "login required to list pending or hidden posts")
+        if principal is None:
+            raise HTTPException(401, "login required to list pending or hidden posts",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return await store.wall_posts(wall.slug, state, limit, before, reasons=True)
     return await store.wall_posts(wall.slug, "visible", limit, before)
 
 

@@ -14,11 +14,11 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from app.hub import Overflow, UnknownWall
+from app.hub import Overflow, Subscription, UnknownWall
 from app.web.deps import HubDep, SettingsDep
 from app.web.security import origin_allowed
 
-__all__ = ["router"]
+__all__ = ["CLOSE_POLICY", "CLOSE_TRY_AGAIN", "router", "run_socket"]
 
 router = APIRouter()
 
@@ -46,22 +46,28 @@ async def wall_socket(ws: WebSocket, slug: str, hub: HubDep, settings: SettingsD
     await ws.accept()
     try:
         async with hub.subscribe(slug, epoch, since) as sub:
-            reader = asyncio.create_task(_drain(ws))
-            writer = asyncio.create_task(_send(ws, sub.frames(), settings.hub.send_timeout_s))
-            done, pending = await asyncio.wait({reader, writer},
-                                               return_when=asyncio.FIRST_COMPLETED)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
-            code = 1000
-            for task in done:
-                if isinstance(task.exception(), Overflow):
-                    code = CLOSE_TRY_AGAIN
+            code = await run_socket(ws, sub, settings.hub.send_timeout_s)
     except UnknownWall:
         code = CLOSE_POLICY
     with contextlib.suppress(Exception):
         async with asyncio.timeout(2):
             await ws.close(code=code)
+
+
+async def run_socket(ws: WebSocket, sub: Subscription, stall_s: float) -> int:
+    """Send `sub`'s frames until the client leaves, stalls or falls behind; return the close
+    code to use (1013 when dropped for falling behind)."""
+    reader = asyncio.create_task(_drain(ws))
+    writer = asyncio.create_task(_send(ws, sub.frames(), stall_s))
+    done, pending = await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    code = 1000
+    for task in done:
+        if isinstance(task.exception(), Overflow):
+            code = CLOSE_TRY_AGAIN
+    return code
 
 
 async def _drain(ws: WebSocket) -> None:

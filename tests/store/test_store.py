@@ -12,6 +12,7 @@ from app.events import Event, PostEvent, RemoveEvent
 from app.models import Post
 from app.moderation import InvalidAction
 from app.store import Store
+from app.store.moderation import ModerationStore
 
 
 @pytest.fixture
@@ -63,14 +64,14 @@ async def test_pre_moderation_keeps_posts_pending(store: Store, post_factory: Ca
     assert await store.ingest("pre", post_factory(1)) == []
     assert await store.wall_posts("pre") == []
     assert len(await store.wall_posts("pre", "pending")) == 1
-    await store.moderate("pre", "x:100001", "approve", "alice")
+    await ModerationStore(store).moderate("pre", "x:100001", "approve", "alice")
     assert [p["id"] for p in await store.wall_posts("pre")] == ["x:100001"]
 
 
 async def test_hidden_post_stays_hidden_when_the_source_sends_it_again(store: Store, post_factory: Callable[..., Post]) -> None:
     """P4: a late or repeated source event never brings back a hidden post."""
     await store.ingest("w", post_factory(1))
-    await store.moderate("w", "x:100001", "hide", "alice", "off topic")
+    await ModerationStore(store).moderate("w", "x:100001", "hide", "alice", "off topic")
     assert await store.ingest("w", post_factory(1, content=[{"type": "text", "text": "again"}])) == []
     assert await store.wall_posts("w") == []
 
@@ -82,7 +83,7 @@ async def test_deleted_post_is_removed_and_never_comes_back(store: Store, post_f
     assert [type(e) for e in events] == [RemoveEvent]
     assert await store.ingest("w", post_factory(1)) == []
     with pytest.raises(InvalidAction):
-        await store.moderate("w", "x:100001", "unhide", "alice")
+        await ModerationStore(store).moderate("w", "x:100001", "unhide", "alice")
     assert await store.wall_posts("w") == []
 
 
@@ -101,7 +102,7 @@ async def test_events_are_handed_over_in_seq_order_after_commit(tmp_path: Path, 
     await s.ensure_wall("w", "Wall", {"moderation": "post"})
     for i in range(5):
         await s.ingest("w", post_factory(i))
-    await s.moderate("w", "x:100002", "hide", "bob")
+    await ModerationStore(s).moderate("w", "x:100002", "hide", "bob")
     await s.close()
     assert got == [1, 2, 3, 4, 5, 6]
 
@@ -113,7 +114,7 @@ async def test_moderation_and_log_survive_a_reopen(tmp_path: Path, post_factory:
     await s.open()
     await s.ensure_wall("w", "Wall", {"moderation": "post"})
     await s.ingest("w", post_factory(1))
-    await s.moderate("w", "x:100001", "hide", "alice")
+    await ModerationStore(s).moderate("w", "x:100001", "hide", "alice")
     epoch = s.wall("w").epoch
     await s.close()
     s2 = Store(url)
@@ -137,7 +138,7 @@ async def test_stats_count_visible_posts_and_accounts(store: Store, post_factory
     """Stats give posts, accounts and the first and last post times of the visible set."""
     for i in range(10):
         await store.ingest("w", post_factory(i))
-    await store.moderate("w", "x:100009", "hide", "alice")
+    await ModerationStore(store).moderate("w", "x:100009", "hide", "alice")
     stats: dict[str, Any] = await store.stats("w")
     assert stats["posts"] == 9 and stats["hidden"] == 1 and stats["accounts"] == 7
     assert stats["first_post_at"].startswith("2014-05-15T12:00")
@@ -147,5 +148,5 @@ async def test_invalid_action_changes_nothing(store: Store, post_factory: Callab
     """Approving an already visible post raises and records no event."""
     await store.ingest("w", post_factory(1))
     with pytest.raises(InvalidAction):
-        await store.moderate("w", "x:100001", "approve", "alice")
+        await ModerationStore(store).moderate("w", "x:100001", "approve", "alice")
     assert store.wall("w").last_seq == 1

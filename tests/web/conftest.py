@@ -17,6 +17,7 @@ from app.hub import Hub
 from app.main import create_app
 from app.settings import Settings, WallConfig
 from app.store import Store
+from app.store.moderation import ModerationStore
 from tests.conftest import free_port
 
 
@@ -33,6 +34,11 @@ class Running:
     def store(self) -> Store:
         store: Store = self.app.state.store
         return store
+
+    @property
+    def mod(self) -> ModerationStore:
+        mod: ModerationStore = self.app.state.moderation
+        return mod
 
     @property
     def hub(self) -> Hub:

@@ -16,7 +16,7 @@ async def test_walls_posts_and_stats(make_settings: Callable[..., Settings], pos
     async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
         for i in range(3):
             await srv.store.ingest("w", post_factory(i))
-        await srv.store.moderate("w", "x:100001", "hide", "alice")
+        await srv.mod.moderate("w", "x:100001", "hide", "alice")
         walls = (await http.get("/api/v1/walls")).json()
         assert [w["slug"] for w in walls] == ["w"]
         posts = (await http.get("/api/v1/walls/w/posts")).json()

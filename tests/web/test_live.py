@@ -83,7 +83,7 @@ async def test_hide_reaches_connected_viewers(make_settings: Callable[..., Setti
         async with websockets.connect(f"{srv.ws}/ws/walls/w") as a, \
                 websockets.connect(f"{srv.ws}/ws/walls/w") as b:
             await recv(a), await recv(b)
-            await srv.store.moderate("w", "x:100001", "hide", "alice")
+            await srv.mod.moderate("w", "x:100001", "hide", "alice")
             for ws in (a, b):
                 assert await recv_events(ws) == [{"seq": 2, "type": "remove", "id": "x:100001"}]
 
@@ -100,7 +100,7 @@ async def test_resume_inside_the_log_restores_the_exact_visible_set(make_setting
         # While disconnected: new posts, a hide, an edit.
         for i in range(5, 9):
             await srv.store.ingest("w", post_factory(i))
-        await srv.store.moderate("w", "x:100002", "hide", "alice")
+        await srv.mod.moderate("w", "x:100002", "hide", "alice")
         await srv.store.ingest("w", post_factory(6, content=[{"type": "text", "text": "edited"}]))
         url = f"{srv.ws}/ws/walls/w?epoch={viewer.epoch}&since={viewer.seq}"
         async with websockets.connect(url) as ws:

@@ -1,0 +1,46 @@
+"""The moderators' live feed: every ingested post with its state and reason, and every decision,
+for the consoles of one wall. Same discipline as the hub: encode once, bounded queues, never wait;
+a console that falls behind is dropped and reloads its queue."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+
+from app.hub import Subscription
+
+__all__ = ["ModFeed"]
+
+
+class ModFeed:
+    def __init__(self, queue_frames: int = 256) -> None:
+        self.queue_frames = queue_frames
+        self._subs: dict[str, set[Subscription]] = {}
+
+    def publish(self, slug: str, messages: list[dict[str, Any]]) -> None:
+        subs = self._subs.get(slug)
+        if not subs:
+            return
+        frame = orjson.dumps({"type": "mod", "items": messages}).decode()
+        for sub in list(subs):
+            sub.offer(frame)
+            if sub.closed:
+                subs.discard(sub)
+
+    def count(self, slug: str) -> int:
+        return len(self._subs.get(slug, ()))
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, slug: str, hello: dict[str, Any]) -> AsyncIterator[Subscription]:
+        """Register a console; its first frame is `hello`. Always unregisters."""
+        sub = Subscription(self.queue_frames)
+        sub.offer(orjson.dumps(hello).decode())
+        self._subs.setdefault(slug, set()).add(sub)
+        try:
+            yield sub
+        finally:
+            self._subs.get(slug, set()).discard(sub)
+            sub.close()

@@ -1,0 +1,278 @@
+"""Pure moderation rules: matching that resists evasion, and the decision for a new post.
+
+Text is compared after NFKC normalisation, case folding, removal of invisible format characters
+(zero-width, bidi controls), a fold of common look-alikes (Cyrillic/Greek letters, leetspeak
+digits) and the joining of spaced-out letters ("f.u.c.k"). A term matches on word boundaries, so
+"class" never matches "ass"; a term of four letters or more also matches with letters repeated
+("fuuuck").
+
+Blocked authors and keywords hide a post; softer signals (the default word list, reposts,
+replies, sensitive media, a language outside the allow-list, a flood from one author) send it to
+the moderators' queue with a reason instead, because a medical meeting's vocabulary trips word
+lists and a false positive should cost a keystroke, not a lost post.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from app.models import Post
+
+__all__ = [
+    "Block",
+    "Decision",
+    "Matcher",
+    "PostContext",
+    "RuleSet",
+    "decide",
+    "default_words",
+    "normalize",
+    "text_key",
+    "warm",
+]
+
+_LOOKALIKE = str.maketrans({
+    # Cyrillic and Greek letters that render like Latin ones.
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g",
+    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x",
+    # Leetspeak inside words.
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
+})
+_WORD = re.compile(r"\w+")
+_SPACED = re.compile(r"\b(?:\w[\W_]{1,3}){2,}\w\b")
+_RUNS = re.compile(r"(\w)\1+")
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _strip_invisible(text: str) -> str:
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Mn", "Cc")
+                   or ch in "\n\t")
+
+
+def normalize(text: str) -> str:
+    """Return `text` folded for matching: words of letters separated by single spaces."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    text = _strip_invisible(text)
+    # Fold look-alikes only inside words that contain a letter, so "2014" stays a number.
+    words = [w.translate(_LOOKALIKE) if any(c.isalpha() for c in w) else w
+             for w in re.split(r"\s+", text)]
+    text = " ".join(words)
+    text = _SPACED.sub(lambda m: re.sub(r"[\W_]", "", m.group(0)), text)
+    return " ".join(_WORD.findall(text))
+
+
+def _collapse(text: str) -> str:
+    return _RUNS.sub(r"\1", text)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Finds any of a set of terms (words or phrases) in normalised text."""
+
+    terms: tuple[str, ...]
+    _exact: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _loose: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _by_norm: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_norm = {normalize(t): t for t in self.terms if normalize(t)}
+        long = [n for n in by_norm if len(_collapse(n)) >= 4]
+
+        def alternation(items: Iterable[str]) -> re.Pattern[str] | None:
+            ordered = sorted(set(items), key=len, reverse=True)
+            if not ordered:
+                return None
+            # Scripts written without spaces (CJK, Thai) match inside runs; others on boundaries.
+            bounded = [re.escape(i) for i in ordered if not _UNSPACED.search(i)]
+            inner = [re.escape(i) for i in ordered if _UNSPACED.search(i)]
+            parts = []
+            if bounded:
+                parts.append(r"(?<!\w)(?:" + "|".join(bounded) + r")(?!\w)")
+            if inner:
+                parts.append("(?:" + "|".join(inner) + ")")
+            return re.compile("|".join(parts))
+
+        object.__setattr__(self, "_by_norm", by_norm)
+        object.__setattr__(self, "_exact", alternation(by_norm))
+        object.__setattr__(self, "_loose", alternation(_collapse(n) for n in long))
+
+    def find(self, text: str) -> str | None:
+        """Return the first term found in `text` (as configured), or None."""
+        norm = normalize(text)
+        if self._exact is not None and (m := self._exact.search(norm)):
+            return self._by_norm.get(m.group(0), m.group(0))
+        if self._loose is not None and (m := self._loose.search(_collapse(norm))):
+            hit = m.group(0)
+            return next((t for n, t in self._by_norm.items() if _collapse(n) == hit), hit)
+        return None
+
+
+# Words of clinical or everyday meeting vocabulary that general-purpose lists flag.
+_MEDICAL = frozenset({
+    "anal", "anus", "rectal", "rectum", "penis", "penile", "vagina", "vaginal", "breast",
+    "breasts", "nipple", "sex", "sexual", "testicle", "testicular", "scrotum", "scrotal",
+    "cervix", "cervical", "ovary", "ovarian", "uterus", "erection", "ejaculation", "vulva",
+    "clitoris", "pubic", "nude", "naked", "drug", "drugs", "pot", "crack", "screw", "screws",
+    "balls", "bone", "bones", "kill", "killer", "murder", "god", "hell", "damn",
+    # Identity words are not insults; lists that flag them silence the people they name.
+    "gay", "lesbian", "queer", "trans", "transgender", "homosexual", "bisexual",
+})
+
+
+@cache
+def default_words() -> tuple[str, ...]:
+    """Return the default profanity and slur list: glin-profanity's dictionaries (24 languages)
+    without the clinical and identity words above."""
+    folder = resources.files("glin_profanity").joinpath("data", "dictionaries")
+    words: set[str] = set()
+    for item in folder.iterdir():
+        if not item.name.endswith(".json") or "whitelist" in item.name.lower():
+            continue
+        data = json.loads(item.read_text(encoding="utf-8"))
+        words.update(w for w in data.get("words", []) if isinstance(w, str) and w.strip())
+    return tuple(sorted(w for w in words if normalize(w) not in _MEDICAL))
+
+
+@cache
+def _default_matcher() -> Matcher:
+    return Matcher(default_words())
+
+
+def warm() -> None:
+    """Build the default word list's matcher now (it takes about a second)."""
+    _default_matcher()
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: Literal["author", "keyword"]
+    value: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A wall's rules: its mode, the persisted blocks, and the automatic queue rules."""
+
+    mode: Literal["pre", "post"] = "post"
+    blocks: tuple[Block, ...] = ()
+    wordlist: bool = True
+    extra_words: tuple[str, ...] = ()
+    queue_reposts: bool = False
+    queue_replies: bool = False
+    queue_sensitive: bool = True
+    languages: tuple[str, ...] = ()
+    max_per_author_per_hour: int | None = 30
+    collapse_duplicates: bool = True
+
+    def keyword_matcher(self) -> Matcher:
+        return _matcher([b.value for b in self.blocks if b.kind == "keyword"])
+
+    def word_matcher(self) -> Matcher | None:
+        return _matcher(list(self.extra_words)) if self.extra_words else None
+
+    def blocked_author(self, post: Post) -> str | None:
+        keys = author_keys(post)
+        for block in self.blocks:
+            if block.kind == "author" and _author_key(block.value) in keys:
+                return block.value
+        return None
+
+
+@cache
+def _matcher_cached(terms: tuple[str, ...]) -> Matcher:
+    return Matcher(terms)
+
+
+def _matcher(terms: list[str]) -> Matcher:
+    return _matcher_cached(tuple(sorted(set(terms))))
+
+
+def _author_key(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip().casefold().lstrip("@")
+
+
+def author_keys(post: Post) -> set[str]:
+    """The ways a moderator may name this post's author: `source:id`, handle, handle without @."""
+    return {f"{post.source}:{post.author.id}".casefold(), _author_key(post.author.handle)}
+
+
+@dataclass(frozen=True)
+class PostContext:
+    """Facts about the wall the decision needs, looked up by the store."""
+
+    author_posts_last_hour: int = 0
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    state: Literal["pending", "visible", "hidden"]
+    reason: str | None = None
+
+
+def matches_block(post: Post, rules: RuleSet) -> str | None:
+    """Return why a block rule hides `post`, or None."""
+    if (author := rules.blocked_author(post)) is not None:
+        return f"blocked author {author}"
+    text = _searchable(post)
+    if (word := rules.keyword_matcher().find(text)) is not None:
+        return f"blocked keyword {word!r}"
+    return None
+
+
+def text_key(post: Post) -> str | None:
+    """Return a key shared by posts with the same words (for collapsing copies), or None when
+    the text is too short for sameness to mean a copy."""
+    norm = " ".join(w for w in normalize(post.text).split() if not w.startswith("http"))
+    if len(norm) < 40:
+        return None
+    return hashlib.sha1(norm.encode(), usedforsecurity=False).hexdigest()
+
+
+def _searchable(post: Post) -> str:
+    parts = [post.text, post.author.name, post.author.handle, post.content_warning or ""]
+    parts += [m.alt for m in post.media]
+    if post.quoted is not None:
+        parts.append(post.quoted.text)
+    return "\n".join(parts)
+
+
+def decide(post: Post, rules: RuleSet, ctx: PostContext | None = None) -> Decision:
+    """Return the state a new post takes on the wall, with the reason when not plainly visible."""
+    ctx = ctx or PostContext()
+    if (why := matches_block(post, rules)) is not None:
+        return Decision("hidden", why)
+    if rules.collapse_duplicates and ctx.duplicate_of:
+        return Decision("hidden", f"duplicate of {ctx.duplicate_of}")
+    text = _searchable(post)
+    flags: list[str] = []
+    if rules.wordlist and (word := _default_matcher().find(text)):
+        flags.append(f"word list: {word!r}")
+    if (extra := rules.word_matcher()) and (word := extra.find(text)):
+        flags.append(f"word list: {word!r}")
+    if rules.queue_sensitive and (post.sensitive or post.content_warning):
+        flags.append("sensitive media or content warning")
+    if rules.queue_reposts and post.is_repost:
+        flags.append("repost")
+    if rules.queue_replies and post.in_reply_to:
+        flags.append("reply")
+    if rules.languages and post.lang and post.lang.split("-")[0] not in rules.languages:
+        flags.append(f"language {post.lang}")
+    cap = rules.max_per_author_per_hour
+    if cap and ctx.author_posts_last_hour >= cap:
+        flags.append(f"more than {cap} posts this hour from this author")
+    if flags:
+        return Decision("pending", "; ".join(flags))
+    if rules.mode == "pre":
+        return Decision("pending", None)
+    return Decision("visible", None)

@@ -1,0 +1,225 @@
+"""Moderator and admin accounts, server-side sessions and API tokens.
+
+Passwords are hashed with argon2id (argon2-cffi), off the event loop. Session ids and API tokens
+are 32 random bytes shown once; only their SHA-256 is stored, so a copy of the database opens no
+session. A login for an unknown user still spends one hash, so timing does not reveal names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.store.schema import api_tokens, sessions, users
+from app.store.store import Store, Tx, now
+
+__all__ = ["AccountError", "Accounts", "Principal", "Role"]
+
+Role = Literal["admin", "moderator"]
+ROLES: tuple[Role, ...] = ("admin", "moderator")
+_hasher = PasswordHasher()
+_DUMMY = _hasher.hash("not a real password")
+
+
+class AccountError(ValueError):
+    """A bad username, password, role or a name already taken; the message says which."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a logged-in user or an API token."""
+
+    name: str
+    role: Role
+    via: Literal["session", "token"]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _aware(d: datetime) -> datetime:
+    return d.replace(tzinfo=UTC) if d.tzinfo is None else d
+
+
+class Accounts:
+    def __init__(self, store: Store, *, idle: timedelta = timedelta(hours=4),
+                 absolute: timedelta = timedelta(hours=14)) -> None:
+        self.store = store
+        self.idle = idle
+        self.absolute = absolute
+
+    # -- users -----------------------------------------------------------------------------
+
+    async def add_user(self, username: str, password: str, role: str) -> None:
+        """Create a user. Raises AccountError for a bad or taken name, a short password or an
+        unknown role."""
+        username = username.strip()
+        if not username or len(username) > 100 or not username.isprintable():
+            raise AccountError("a username is 1 to 100 printable characters")
+        if len(password) < 10:
+            raise AccountError("a password has at least 10 characters")
+        if role not in ROLES:
+            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        hashed = await asyncio.to_thread(_hasher.hash, password)
+
+        async def run(tx: Tx) -> None:
+            try:
+                await tx.conn.execute(insert(users).values(
+                    username=username, password_hash=hashed, role=role, created_at=now()))
+            except IntegrityError:
+                raise AccountError(f"user {username!r} exists") from None
+
+        await self.store.write(run)
+
+    async def set_password(self, username: str, password: str) -> None:
+        """Replace the user's password and end their sessions. Raises KeyError, AccountError."""
+        if len(password) < 10:
+            raise AccountError("a password has at least 10 characters")
+        hashed = await asyncio.to_thread(_hasher.hash, password)
+
+        async def run(tx: Tx) -> None:
+            uid = (await tx.conn.execute(select(users.c.id).where(users.c.username == username))
+                   ).scalar_one_or_none()
+            if uid is None:
+                raise KeyError(username)
+            await tx.conn.execute(update(users).where(users.c.id == uid)
+                                  .values(password_hash=hashed))
+            await tx.conn.execute(delete(sessions).where(sessions.c.user_id == uid))
+
+        await self.store.write(run)
+
+    async def users(self) -> list[dict[str, Any]]:
+        async with self.store.engine.connect() as conn:
+            rows = (await conn.execute(select(users.c.username, users.c.role, users.c.created_at)
+                                       .order_by(users.c.username))).all()
+        return [{"username": r.username, "role": r.role,
+                 "created_at": _aware(r.created_at).isoformat()} for r in rows]
+
+    async def delete_user(self, username: str) -> None:
+        """Delete the user and their sessions. Raises KeyError if there is none."""
+        async def run(tx: Tx) -> None:
+            uid = (await tx.conn.execute(select(users.c.id).where(users.c.username == username))
+                   ).scalar_one_or_none()
+            if uid is None:
+                raise KeyError(username)
+            await tx.conn.execute(delete(sessions).where(sessions.c.user_id == uid))
+            await tx.conn.execute(delete(users).where(users.c.id == uid))
+
+        await self.store.write(run)
+
+    async def authenticate(self, username: str, password: str) -> Principal | None:
+        """Return the user if the password is right, else None."""
+        async with self.store.engine.connect() as conn:
+            row = (await conn.execute(select(users.c.username, users.c.password_hash,
+                                             users.c.role).where(users.c.username == username))
+                   ).first()
+        stored = row.password_hash if row else _DUMMY
+        try:
+            await asyncio.to_thread(_hasher.verify, stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None:
+            return None
+        return Principal(row.username, row.role, "session")
+
+    # -- sessions --------------------------------------------------------------------------
+
+    async def create_session(self, username: str) -> str:
+        """Return a new session id for `username` (to be set as a cookie)."""
+        token = secrets.token_urlsafe(32)
+
+        async def run(tx: Tx) -> None:
+            uid = (await tx.conn.execute(select(users.c.id).where(users.c.username == username))
+                   ).scalar_one()
+            await tx.conn.execute(insert(sessions).values(
+                id_hash=_digest(token), user_id=uid, created_at=now(), last_seen=now()))
+
+        await self.store.write(run)
+        return token
+
+    async def session(self, token: str) -> Principal | None:
+        """Return the session's user, or None if unknown or past its idle or absolute limit."""
+        if not token or len(token) > 200:
+            return None
+        async with self.store.engine.connect() as conn:
+            row = (await conn.execute(
+                select(sessions.c.created_at, sessions.c.last_seen, users.c.username, users.c.role)
+                .join(users, users.c.id == sessions.c.user_id)
+                .where(sessions.c.id_hash == _digest(token)))).first()
+        if row is None:
+            return None
+        current = now()
+        if (current - _aware(row.created_at) > self.absolute
+                or current - _aware(row.last_seen) > self.idle):
+            await self.end_session(token)
+            return None
+        if current - _aware(row.last_seen) > timedelta(minutes=1):
+            async def touch(tx: Tx) -> None:
+                await tx.conn.execute(update(sessions).where(
+                    sessions.c.id_hash == _digest(token)).values(last_seen=current))
+
+            await self.store.write(touch)
+        return Principal(row.username, row.role, "session")
+
+    async def end_session(self, token: str) -> None:
+        async def run(tx: Tx) -> None:
+            await tx.conn.execute(delete(sessions).where(sessions.c.id_hash == _digest(token)))
+
+        await self.store.write(run)
+
+    # -- API tokens ------------------------------------------------------------------------
+
+    async def create_token(self, name: str, role: str = "moderator") -> str:
+        """Return a new API token (shown once). Raises AccountError for a taken name."""
+        if role not in ROLES:
+            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        if not name.strip() or len(name) > 100:
+            raise AccountError("a token name is 1 to 100 characters")
+        token = "tw_" + secrets.token_urlsafe(32)
+
+        async def run(tx: Tx) -> None:
+            try:
+                await tx.conn.execute(insert(api_tokens).values(
+                    name=name.strip(), token_hash=_digest(token), role=role, created_at=now()))
+            except IntegrityError:
+                raise AccountError(f"token {name!r} exists") from None
+
+        await self.store.write(run)
+        return token
+
+    async def token(self, token: str) -> Principal | None:
+        if not token.startswith("tw_") or len(token) > 200:
+            return None
+        async with self.store.engine.connect() as conn:
+            row = (await conn.execute(select(api_tokens.c.name, api_tokens.c.role)
+                                      .where(api_tokens.c.token_hash == _digest(token)))).first()
+        return Principal(f"token:{row.name}", row.role, "token") if row else None
+
+    async def tokens(self) -> list[dict[str, Any]]:
+        async with self.store.engine.connect() as conn:
+            rows = (await conn.execute(select(api_tokens.c.name, api_tokens.c.role,
+                                              api_tokens.c.created_at))).all()
+        return [{"name": r.name, "role": r.role, "created_at": _aware(r.created_at).isoformat()}
+                for r in rows]
+
+    async def delete_token(self, name: str) -> None:
+        async def run(tx: Tx) -> None:
+            res = await tx.conn.execute(delete(api_tokens).where(api_tokens.c.name == name))
+            if res.rowcount == 0:
+                raise KeyError(name)
+
+        await self.store.write(run)
