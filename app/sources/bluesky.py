@@ -150,8 +150,12 @@ def _facet_token(label: str, feature: Mapping[str, Any]) -> Token:
 
 
 def profile_to_author(profile: Mapping[str, Any]) -> Author:
-    """Return the author for an `app.bsky.actor.defs#profileView(Detailed)`."""
+    """Return the author for an `app.bsky.actor.defs#profileView(Detailed)`.
+
+    Raises KeyError or ValueError when the profile has no valid DID."""
     did = str(profile["did"])
+    if not _DID.match(did):
+        raise ValueError(f"not a DID: {did[:80]!r}")
     handle = str(profile.get("handle") or did)
     followers = profile.get("followersCount")
     return Author(
@@ -249,7 +253,7 @@ def quoted_from_view(view: Mapping[str, Any]) -> QuotedPost | None:
             text="".join(t.text for t in tokens),
             created_at=_created_at(record.get("createdAt"), datetime.now(UTC)),
         )
-    except (KeyError, TypeError, AttributeError, ValidationError):
+    except (KeyError, TypeError, AttributeError, ValueError):
         return None
 
 
@@ -630,7 +634,7 @@ class BlueskySource:
             return None
         try:
             author = profile_to_author(view["author"])
-        except (KeyError, TypeError, ValidationError):
+        except (KeyError, TypeError, ValueError):
             author = None
         metrics = Metrics(
             likes=int(view.get("likeCount") or 0),

@@ -51,7 +51,7 @@ def _author(account: Mapping[str, Any], host: str) -> Author:
     acct = str(account.get("acct") or account.get("username") or "")
     handle = f"@{acct}" if "@" in acct else f"@{acct}@{host}"
     return Author(
-        id=str(account.get("uri") or account.get("url") or handle),
+        id=safe_url(account.get("uri")) or safe_url(account.get("url")) or handle,
         handle=handle,
         name=str(account.get("display_name") or account.get("username") or ""),
         avatar_url=safe_url(account.get("avatar_static") or account.get("avatar")),

@@ -351,3 +351,25 @@ async def test_polling_rechecks_visible_posts_for_deletion(inst_a: FakeMastodon)
     assert isinstance(gone, Deletion)
     assert gone.post_id == "mastodon:https://origin.example/users/alice/statuses/1"
     assert any(r.startswith("/api/v1/statuses/") for r in inst_a.requests)
+
+
+async def test_hostile_status_through_the_source_is_inert(inst_a: FakeMastodon) -> None:
+    """Hostile HTML served by an instance reaches the consumer as text and https links only."""
+    import json
+    from pathlib import Path
+
+    fixture = Path(__file__).parent.parent / "fixtures" / "mastodon" / "status_hostile.json"
+    inst_a.publish(json.loads(fixture.read_text(encoding="utf-8")))
+    events = Pump(source([inst_a.base]).events())
+    try:
+        (post,) = await events.take(1)
+    finally:
+        await events.aclose()
+    assert isinstance(post, Post)
+    assert {t.href for t in post.content} == {None, "https://ok.example/"}
+    urls = [post.url, post.author.avatar_url, post.author.profile_url, post.author.id]
+    urls += [t.href for t in post.content] + [m.url for m in post.media]
+    assert all(u is None or u.startswith("https://") for u in urls if u != post.author.handle)
+    assert post.author.id == "https://evil.example/users/mallory" or post.author.id.startswith("@")
+    assert "alert('x')" not in post.text and "framed" not in post.text
+    assert "\u202e" not in post.text + post.author.name + (post.content_warning or "")
