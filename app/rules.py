@@ -46,10 +46,11 @@ _LOOKALIKE = str.maketrans({
     "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
     "υ": "u", "χ": "x",
     # Leetspeak inside words.
-    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
 })
 _WORD = re.compile(r"\w+")
-_SPACED = re.compile(r"\b(?:\w[\W_]{1,3}){2,}\w\b")
+# Three or more single letters joined by one repeated separator: "s.p.a.m", "s p a m".
+_SPACED = re.compile(r"\b\w([\W_]{1,3})(?:\w\1)+\w\b")
 _RUNS = re.compile(r"(\w)\1+")
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
