@@ -154,10 +154,6 @@ class _Commit:
 _Item = SourceEvent | _Commit
 
 
-class _RateLimited(Exception):
-    pass
-
-
 @dataclass
 class _Instance:
     base: str
@@ -339,6 +335,8 @@ class MastodonSource:
             retry_after = resp.headers.get("Retry-After", "")
             seconds = float(retry_after) if retry_after.isdigit() else 60.0
             until = self._now() + timedelta(seconds=seconds)
+        if resp.status_code == 429:  # a reset already past (clock skew) must not spin
+            until = max(until, self._now() + timedelta(seconds=1))
         inst.not_before = until
 
     # -- REST catch-up -----------------------------------------------------------------------
@@ -440,6 +438,8 @@ class MastodonSource:
         scheme = {"wss": "https", "ws": "http"}.get(parts.scheme, parts.scheme)
         if scheme not in ("http", "https") or not parts.netloc:
             return inst.base
+        if inst.base.startswith("https:"):
+            scheme = "https"  # the token must never travel in clear text
         return f"{scheme}://{parts.netloc}"
 
     async def _stream(
