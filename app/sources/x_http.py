@@ -198,19 +198,8 @@ class XApiCaller:
             try:
                 response = await request()
             except tx.TooManyRequests as err:
-                self.budget.charge(self.clock(), 0)
-                self._note_limits(endpoint, err.response.headers)
                 reset = err.reset_time or _header_int(err.response.headers, "x-rate-limit-reset")
-                now = self.clock()
-                # Never before the reset; and a reset already past (clock skew, a gateway's
-                # stale header) still waits a little rather than spinning.
-                until = now + DEFAULT_RATE_WAIT_S
-                if reset:
-                    until = max(float(reset), now + MIN_RATE_WAIT_S)
-                self.status.failed(f"429 rate limited on {endpoint}", "rate_limited")
-                self.status.next_poll = self._at(until)
-                log.warning("x: 429 on %s, waiting until %s", endpoint, self._at(until))
-                await self.sleep_until(until)
+                await self._rate_limited(endpoint, err.response.headers, reset)
                 continue
             except (tx.Unauthorized, tx.Forbidden) as err:
                 self.budget.charge(self.clock(), 0)
@@ -220,6 +209,20 @@ class XApiCaller:
             except tx.HTTPException:
                 self.budget.charge(self.clock(), 0)
                 raise
+            except aiohttp.ClientResponseError as err:
+                # A non-JSON error body (a gateway's HTML page) makes tweepy fail before it
+                # looks at the status, so the status is classified here too.
+                if err.status in (401, 403):
+                    self.budget.charge(self.clock(), 0)
+                    refused = f"X refused the credentials on {endpoint}: {err.status}"
+                    raise XStopped(refused) from err
+                if err.status == 429:
+                    headers: Any = err.headers or {}
+                    await self._rate_limited(
+                        endpoint, headers, _header_int(headers, "x-rate-limit-reset")
+                    )
+                    continue
+                problem = f"HTTP {err.status} on {endpoint}: {err.message}"
             except (aiohttp.ClientError, TimeoutError, ValueError) as err:
                 # ValueError: tweepy could not parse an error body (e.g. a proxy's HTML page).
                 problem = f"network error on {endpoint}: {type(err).__name__}: {err}"
@@ -234,6 +237,19 @@ class XApiCaller:
             self.status.next_poll = self._at(self.clock() + delay)
             log.warning("x: %s; retry %d in %.1f s", problem, attempt, delay)
             await self.sleep(delay)
+
+    async def _rate_limited(self, endpoint: str, headers: Any, reset: int | None) -> None:
+        """Count the refused request and sleep until `reset` (epoch seconds), never earlier."""
+        self.budget.charge(self.clock(), 0)
+        self._note_limits(endpoint, headers)
+        now = self.clock()
+        # A reset already past (clock skew, a gateway's stale header) still waits a little
+        # rather than spinning; no reset at all waits a default window.
+        until = max(float(reset), now + MIN_RATE_WAIT_S) if reset else now + DEFAULT_RATE_WAIT_S
+        self.status.failed(f"429 rate limited on {endpoint}", "rate_limited")
+        self.status.next_poll = self._at(until)
+        log.warning("x: 429 on %s, waiting until %s", endpoint, self._at(until))
+        await self.sleep_until(until)
 
     def _parse(self, endpoint: str, raw: str, reads: bool) -> Json:
         try:

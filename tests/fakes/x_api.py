@@ -61,6 +61,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     body: str | None = None
     malformed: bool = False
+    content_type: str = "application/json"
 
 
 class FakeXApi:
@@ -179,7 +180,7 @@ class FakeXApi:
                 {"title": "Fault", "detail": f"programmed {fault.status}", "status": fault.status}
             )
             return web.Response(status=fault.status, text=body, headers=fault.headers,
-                                content_type="application/json")
+                                content_type=fault.content_type)
         if self.rate_remaining is not None:
             self.rate_remaining = max(0, self.rate_remaining - 1)
         return None

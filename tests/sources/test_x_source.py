@@ -117,6 +117,29 @@ async def test_429_waits_exactly_until_reset(fake: FakeXApi) -> None:
     assert len(fake.calls("/2/tweets/search/recent")) == 2
 
 
+async def test_gateway_html_errors_are_classified(fake: FakeXApi) -> None:
+    """A 429 or 502 with an HTML body (a gateway's page) still waits for the reset / backs off."""
+    clock = FakeClock()
+    html = {"body": "<html>busy</html>", "content_type": "text/html"}
+    fake.fail("search", 429, headers={"x-rate-limit-reset": str(int(clock.now) + 30)}, **html)
+    fake.fail("search", 502, **html)
+    fake.add(*tweets(250))
+    async with asyncio.timeout(10):
+        events = make_source(fake, clock).events()
+        assert [e.id for e in await take(events, 1)] == ["x:250"]
+        await events.aclose()
+    assert clock.sleeps[0] == 30.0 and 1.0 <= clock.sleeps[1] <= 2.0
+
+
+async def test_gateway_html_401_stops(fake: FakeXApi) -> None:
+    """A 401 with an HTML body stops the source just like X's JSON 401."""
+    fake.fail("search", 401, body="<html>no</html>", content_type="text/html")
+    source = make_source(fake, FakeClock())
+    async with asyncio.timeout(10):
+        assert [e async for e in source.events()] == []
+    assert source.status.state == "stopped"
+
+
 async def test_remaining_zero_waits_before_next_call(fake: FakeXApi) -> None:
     """When x-rate-limit-remaining reaches 0 the next call waits for the reset."""
     clock = FakeClock()
