@@ -101,12 +101,15 @@ class XSource:
         self._session_factory = session_factory
         self.budget = ReadBudget(settings.daily_read_budget, settings.cost_per_read_usd)
         self.caller = XApiCaller(self.budget, self.status, clock=clock, sleep=sleep)
-        self.query = build_query(
-            ctx.hashtags,
-            exclude_reposts=settings.exclude_reposts,
-            languages=settings.languages,
-            media_only=settings.media_only,
-        )
+        try:
+            self.query = build_query(
+                ctx.hashtags,
+                exclude_reposts=settings.exclude_reposts,
+                languages=settings.languages,
+                media_only=settings.media_only,
+            )
+        except ValueError:
+            self.query = ""  # events() reports it: a wall without hashtags has nothing to poll
         self.interval = settings.poll_interval_s
         self._post_rate = 0.0
         self._last_run: float | None = None
@@ -151,7 +154,15 @@ class XSource:
         from tweepy.asynchronous import AsyncClient, AsyncStreamingClient
 
         redact_tweepy_logs(self.token)
-        self.session = self._session_factory(self.base_url)
+        try:
+            if not self.query:
+                raise ValueError(f"wall {self.ctx.wall!r} has no hashtags to search X for")
+            self.session = self._session_factory(self.base_url)
+        except ValueError as err:
+            # A configuration problem: restarting cannot help, so say so once and stop.
+            log.error("x: not starting the source of %s: %s", self.ctx.wall, err)
+            self.status.failed(str(err), "stopped")
+            return
         self.client = AsyncClient(self.token, return_type=aiohttp.ClientResponse)
         self.client.session = self.session
         self.rules_client = AsyncStreamingClient(self.token, return_type=aiohttp.ClientResponse)

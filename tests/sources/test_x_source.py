@@ -275,6 +275,19 @@ async def test_rechecks_are_batched_by_100(fake: FakeXApi) -> None:
     assert [len(q["ids"].split(",")) for q in fake.calls("/2/tweets")] == [100, 100, 50]
 
 
+async def test_bad_config_stops_with_a_clear_status(fake: FakeXApi) -> None:
+    """A wall without hashtags or a non-http base URL stops the source with a clear reason."""
+    ctx = SourceContext("empty", (), MemoryCursors())
+    no_tags = XSource(ctx, XSettings(), TOKEN, fake.base_url)
+    bad_url = XSource(SourceContext("w", ("a",), MemoryCursors()), XSettings(), TOKEN, "ftp://x")
+    async with asyncio.timeout(10):
+        for source, why in ((no_tags, "no hashtags"), (bad_url, "base URL")):
+            assert [e async for e in source.events()] == []
+            assert source.status.state == "stopped"
+            assert why in (source.status.last_error or "")
+    assert fake.requests == []
+
+
 def test_rechecks_favour_the_newest_and_rotate_the_rest(fake: FakeXApi) -> None:
     """Over budget, each re-check takes the newest posts and a window rotating over older ones."""
     source = make_source(fake, FakeClock(), daily_read_budget=2000, recheck_interval_s=600)
