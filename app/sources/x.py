@@ -22,7 +22,7 @@ import aiohttp
 from app.models import Deletion, Post
 from app.settings import XSettings
 from app.sources.base import SourceContext, SourceStatus
-from app.sources.x_budget import ReadBudget
+from app.sources.x_budget import ReadBudget, choose_rechecks
 from app.sources.x_http import (
     Clock,
     MalformedResponse,
@@ -32,7 +32,7 @@ from app.sources.x_http import (
     make_session,
     redact_tweepy_logs,
 )
-from app.sources.x_normalize import build_query, tweet_to_post
+from app.sources.x_normalize import build_query, gone_ids, tweet_to_post
 from app.sources.x_stream import StreamMode
 
 __all__ = ["CURSOR", "FIELDS", "XSource"]
@@ -48,15 +48,28 @@ FIELDS: dict[str, list[str]] = {
         "referenced_tweets.id.author_id",
     ],
     "tweet_fields": [
-        "created_at", "entities", "note_tweet", "lang", "possibly_sensitive", "public_metrics",
-        "edit_history_tweet_ids", "referenced_tweets", "attachments", "author_id",
+        "created_at",
+        "entities",
+        "note_tweet",
+        "lang",
+        "possibly_sensitive",
+        "public_metrics",
+        "edit_history_tweet_ids",
+        "referenced_tweets",
+        "attachments",
+        "author_id",
     ],
     "user_fields": ["name", "username", "profile_image_url", "public_metrics"],
     "media_fields": [
-        "url", "preview_image_url", "alt_text", "width", "height", "type", "variants",
+        "url",
+        "preview_image_url",
+        "alt_text",
+        "width",
+        "height",
+        "type",
+        "variants",
     ],
 }
-GONE = ("resource-not-found", "not-authorized-for-resource")
 CURSOR = "since_id"
 
 
@@ -302,22 +315,10 @@ class XSource:
         self._next_recheck = self.clock() + self.settings.recheck_interval_s
 
     def pick_rechecks(self, ids: list[str]) -> list[str]:
-        """Return the native ids to look up this time: all of them if the budget allows, else
-        the newest half of the allowance plus a window that rotates through the older ones.
-
-        Tweet ids grow with time, and a post is most often deleted soon after it is posted, so
-        the newest are re-checked every time and the rest in turn.
-        """
+        """Return the native ids to look up this time (see `choose_rechecks`)."""
         allowance = self.budget.recheck_allowance(self.clock(), self.settings.recheck_interval_s)
-        ids = sorted(set(ids), key=lambda i: int(i) if i.isdigit() else 0, reverse=True)
-        if len(ids) <= allowance:
-            return ids
-        fresh = max(1, allowance // 2)
-        older = ids[fresh:]
-        start = self._rotation % len(older)
-        window = (older[start:] + older[:start])[: allowance - fresh]
-        self._rotation = start + len(window)
-        return ids[:fresh] + window
+        picked, self._rotation = choose_rechecks(ids, allowance, self._rotation)
+        return picked
 
     async def recheck(self) -> AsyncIterator[Deletion]:
         """Yield a `Deletion` for each re-checked X post that X no longer shows (deleted, made
@@ -336,13 +337,5 @@ class XSource:
             except MalformedResponse as err:
                 log.error("x: skipping a deletion re-check batch: %s", err)
                 continue
-            data = body.get("data") or []
-            present = {str(t.get("id")) for t in data if isinstance(t, dict)}
-            gone = {
-                str(e.get("resource_id") or e.get("value"))
-                for e in body.get("errors") or []
-                if isinstance(e, dict) and str(e.get("type", "")).endswith(GONE)
-            }
-            for native in batch:
-                if native in gone or native not in present:
-                    yield Deletion(f"x:{native}")
+            for native in gone_ids(batch, body):
+                yield Deletion(f"x:{native}")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-__all__ = ["RECHECK_SHARE", "ReadBudget"]
+__all__ = ["RECHECK_SHARE", "ReadBudget", "choose_rechecks"]
 
 DAY = 86_400.0
 # Deletion re-checks may use at most this share of the budget rate.
@@ -96,3 +96,20 @@ class ReadBudget:
             "daily_read_budget": self.daily,
             "est_cost_usd": round(self.reads * self.cost_per_read, 4),
         }
+
+
+def choose_rechecks(ids: list[str], allowance: int, rotation: int) -> tuple[list[str], int]:
+    """Return (the ids to look up, the next `rotation`): all of them if `allowance` covers
+    them, else the newest half of the allowance plus a window rotating through the older ones.
+
+    Tweet ids grow with time, and a post is most often deleted soon after it is posted, so the
+    newest are re-checked every time and the rest in turn.
+    """
+    ids = sorted(set(ids), key=lambda i: int(i) if i.isdigit() else 0, reverse=True)
+    if len(ids) <= allowance:
+        return ids, rotation
+    fresh = max(1, allowance // 2)
+    older = ids[fresh:]
+    start = rotation % len(older)
+    window = (older[start:] + older[:start])[: allowance - fresh]
+    return ids[:fresh] + window, start + len(window)

@@ -18,12 +18,13 @@ from pydantic import ValidationError
 
 from app.models import Author, Media, Metrics, Post, QuotedPost, Token, safe_url
 
-__all__ = ["build_query", "content_tokens", "post_id", "tweet_to_post"]
+__all__ = ["build_query", "content_tokens", "gone_ids", "post_id", "tweet_to_post"]
 
 Json = dict[str, Any]
 
 _MEDIA_LINK = re.compile(r"/status/\d+/(photo|video)/\d+/?$")
 _KINDS = {"photo": "image", "video": "video", "animated_gif": "gif"}
+_GONE = ("resource-not-found", "not-authorized-for-resource")
 
 
 def build_query(
@@ -82,9 +83,9 @@ def _locate(text: str, literal: str, hint: int, taken: list[tuple[int, int]]) ->
     return None
 
 
-def content_tokens(text: str, entities: Json | None, *, drop_links: set[str] | None = None) -> (
-    list[Token]
-):
+def content_tokens(
+    text: str, entities: Json | None, *, drop_links: set[str] | None = None
+) -> list[Token]:
     """Return the content tokens of `text` cut at its `entities` (urls, hashtags, mentions).
 
     t.co links become their expanded URL (href) shown as their display URL; links to attached
@@ -290,3 +291,15 @@ def tweet_to_post(tweet: Json, includes: Json | None = None) -> Post:
             quotes=int(pm.get("quote_count") or 0),
         ),
     )
+
+
+def gone_ids(requested: list[str], lookup: Json) -> list[str]:
+    """Return the ids of `requested` that a `GET /2/tweets` answer no longer shows: reported in
+    `errors` as not found or not authorised, or simply absent from `data`."""
+    present = {str(t.get("id")) for t in lookup.get("data") or [] if isinstance(t, dict)}
+    gone = {
+        str(e.get("resource_id") or e.get("value"))
+        for e in lookup.get("errors") or []
+        if isinstance(e, dict) and str(e.get("type", "")).endswith(_GONE)
+    }
+    return [i for i in requested if i in gone or i not in present]

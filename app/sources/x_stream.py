@@ -89,9 +89,7 @@ class ReconnectLadder:
         return self.rate_wait
 
 
-async def ndjson_lines(
-    response: aiohttp.ClientResponse, stall_s: float
-) -> AsyncIterator[bytes]:
+async def ndjson_lines(response: aiohttp.ClientResponse, stall_s: float) -> AsyncIterator[bytes]:
     """Yield each line of a newline-delimited stream, stripped; keep-alives yield `b""`.
 
     Returns at EOF. Raises TimeoutError when nothing at all (not even a keep-alive) arrives for
@@ -211,8 +209,10 @@ class StreamMode:
                 log.warning("x: stream says %s", body["errors"])
             return None
         rules = body.get("matching_rules")
-        if isinstance(rules, list) and rules and not any(
-            isinstance(r, dict) and r.get("tag") == self.tag for r in rules
+        if (
+            isinstance(rules, list)
+            and rules
+            and not any(isinstance(r, dict) and r.get("tag") == self.tag for r in rules)
         ):
             return None  # another wall's rule on a shared connection
         src.budget.count_streamed(src.clock())

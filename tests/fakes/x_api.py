@@ -169,8 +169,14 @@ class FakeXApi:
         self.requests.append((request.method, request.path, dict(request.query)))
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return web.json_response(
-                {"title": "Unauthorized", "type": "about:blank", "status": 401,
-                 "detail": "Unauthorized"}, status=401)
+                {
+                    "title": "Unauthorized",
+                    "type": "about:blank",
+                    "status": 401,
+                    "detail": "Unauthorized",
+                },
+                status=401,
+            )
         queue = self.faults.get(endpoint)
         if queue:
             fault = queue.pop(0)
@@ -179,8 +185,12 @@ class FakeXApi:
             body = fault.body or json.dumps(
                 {"title": "Fault", "detail": f"programmed {fault.status}", "status": fault.status}
             )
-            return web.Response(status=fault.status, text=body, headers=fault.headers,
-                                content_type=fault.content_type)
+            return web.Response(
+                status=fault.status,
+                text=body,
+                headers=fault.headers,
+                content_type=fault.content_type,
+            )
         if self.rate_remaining is not None:
             self.rate_remaining = max(0, self.rate_remaining - 1)
         return None
@@ -200,8 +210,11 @@ class FakeXApi:
             for key in tweet.get("attachments", {}).get("media_keys", []):
                 if key in self.media:
                     media[key] = self.media[key]
-        includes = {k: list(v.values()) for k, v in
-                    (("users", users), ("media", media), ("tweets", refs)) if v}
+        includes = {
+            k: list(v.values())
+            for k, v in (("users", users), ("media", media), ("tweets", refs))
+            if v
+        }
         body: Json = {"data": tweets[0] if len(tweets) == 1 else tweets}
         if includes:
             body["includes"] = includes
@@ -217,9 +230,16 @@ class FakeXApi:
         tags = {t.casefold() for t in re.findall(r"#(\w+)", q.get("query", ""))}
         since = int(q.get("since_id", "0") or 0)
         hits = sorted(
-            (t for t in self.tweets.values() if int(t["id"]) > since and t["id"] not in self.deleted
-             and tags & {h["tag"].casefold() for h in t.get("entities", {}).get("hashtags", [])}),
-            key=lambda t: int(t["id"]), reverse=True)
+            (
+                t
+                for t in self.tweets.values()
+                if int(t["id"]) > since
+                and t["id"] not in self.deleted
+                and tags & {h["tag"].casefold() for h in t.get("entities", {}).get("hashtags", [])}
+            ),
+            key=lambda t: int(t["id"]),
+            reverse=True,
+        )
         offset = int(q.get("next_token", "p0")[1:])
         size = min(int(q.get("max_results", "10")), self.page_size)
         page = hits[offset : offset + size]
@@ -228,8 +248,11 @@ class FakeXApi:
         body = self._envelope(page)
         if isinstance(body["data"], dict):
             body["data"] = [body["data"]]
-        meta: Json = {"newest_id": page[0]["id"], "oldest_id": page[-1]["id"],
-                      "result_count": len(page)}
+        meta: Json = {
+            "newest_id": page[0]["id"],
+            "oldest_id": page[-1]["id"],
+            "result_count": len(page),
+        }
         if offset + size < len(hits):
             meta["next_token"] = f"p{offset + size}"
         body["meta"] = meta
@@ -240,17 +263,33 @@ class FakeXApi:
             return refused
         data, errors = [], []
         for tweet_id in request.query.get("ids", "").split(","):
-            kind = ("not-authorized-for-resource" if tweet_id in self.protected else
-                    "resource-not-found" if tweet_id in self.deleted or tweet_id not in self.tweets
-                    else None)
+            kind = (
+                "not-authorized-for-resource"
+                if tweet_id in self.protected
+                else "resource-not-found"
+                if tweet_id in self.deleted or tweet_id not in self.tweets
+                else None
+            )
             if kind is None:
-                data.append({"id": tweet_id, "text": self.tweets[tweet_id]["text"],
-                             "edit_history_tweet_ids": [tweet_id]})
+                data.append(
+                    {
+                        "id": tweet_id,
+                        "text": self.tweets[tweet_id]["text"],
+                        "edit_history_tweet_ids": [tweet_id],
+                    }
+                )
             else:
-                errors.append({"value": tweet_id, "resource_id": tweet_id, "parameter": "ids",
-                               "resource_type": "tweet", "title": "Not Found Error",
-                               "detail": f"Could not find tweet with ids: [{tweet_id}].",
-                               "type": f"https://api.twitter.com/2/problems/{kind}"})
+                errors.append(
+                    {
+                        "value": tweet_id,
+                        "resource_id": tweet_id,
+                        "parameter": "ids",
+                        "resource_type": "tweet",
+                        "title": "Not Found Error",
+                        "detail": f"Could not find tweet with ids: [{tweet_id}].",
+                        "type": f"https://api.twitter.com/2/problems/{kind}",
+                    }
+                )
         body: Json = {}
         if data:
             body["data"] = data

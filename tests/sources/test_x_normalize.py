@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from app.models import Post
-from app.sources.x_normalize import build_query, content_tokens, post_id, tweet_to_post
+from app.sources.x_normalize import (
+    build_query,
+    content_tokens,
+    gone_ids,
+    post_id,
+    tweet_to_post,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "x"
 
@@ -97,8 +103,12 @@ def test_photo_with_alt_and_media_link_dropped(recorded: dict[str, Any]) -> None
     """A photo becomes image media with alt text; its pic link is dropped from the text."""
     p = post(recorded, "1866000000000000005")
     assert [(m.kind, m.url, m.alt, m.width) for m in p.media] == [
-        ("image", "https://pbs.twimg.com/media/keynote.jpg",
-         "A full lecture hall facing a slide titled Keynote", 2048)
+        (
+            "image",
+            "https://pbs.twimg.com/media/keynote.jpg",
+            "A full lecture hall facing a slide titled Keynote",
+            2048,
+        )
     ]
     assert p.text == "Packed hall for the keynote #ASNR14"
 
@@ -158,3 +168,10 @@ def test_build_query_options() -> None:
     assert build_query(["a"], languages=["en"]) == "(#a) lang:en"
     with pytest.raises(ValueError):
         build_query(())
+
+
+def test_lookup_errors_and_absent_ids_are_gone() -> None:
+    """Not-found, not-authorised and absent ids are gone; found ones stay."""
+    lookup = json.loads((FIXTURES / "lookup_errors.json").read_text(encoding="utf-8"))
+    asked = ["1866000000000000001", "1866000000000000002", "1866000000000000004", "42"]
+    assert gone_ids(asked, lookup) == asked[1:]

@@ -41,7 +41,12 @@ def make_source(
 
     ctx = SourceContext("asnr14", ("ASNR14",), cursors or MemoryCursors(), visible_ids)
     return XSource(
-        ctx, XSettings(**settings), token, fake.base_url, clock=clock, sleep=clock.sleep,
+        ctx,
+        XSettings(**settings),
+        token,
+        fake.base_url,
+        clock=clock,
+        sleep=clock.sleep,
         stall_s=0.5,
     )
 
@@ -104,8 +109,9 @@ async def test_429_waits_exactly_until_reset(fake: FakeXApi) -> None:
     """A 429 sleeps until x-rate-limit-reset, never earlier, then the poll succeeds."""
     clock = FakeClock()
     reset = int(clock.now) + 120
-    fake.fail("search", 429, headers={"x-rate-limit-reset": str(reset),
-                                      "x-rate-limit-remaining": "0"})
+    fake.fail(
+        "search", 429, headers={"x-rate-limit-reset": str(reset), "x-rate-limit-remaining": "0"}
+    )
     fake.add(*tweets(201))
     source = make_source(fake, clock)
     async with asyncio.timeout(10):

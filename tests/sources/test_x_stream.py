@@ -28,8 +28,13 @@ async def fake() -> AsyncIterator[FakeXApi]:
 def stream_source(fake: FakeXApi, clock: FakeClock, token: str = TOKEN, **kw: Any) -> XSource:
     ctx = SourceContext("asnr14", ("ASNR14",), MemoryCursors())
     return XSource(
-        ctx, XSettings(mode="stream", **kw), token, fake.base_url,
-        clock=clock, sleep=clock.sleep, stall_s=0.3,
+        ctx,
+        XSettings(mode="stream", **kw),
+        token,
+        fake.base_url,
+        clock=clock,
+        sleep=clock.sleep,
+        stall_s=0.3,
     )
 
 
@@ -165,5 +170,3 @@ def test_reconnect_ladder_values() -> None:
     assert [ladder.after_rate_limit() for _ in range(3)] == [60, 120, 240]
     ladder.connected()
     assert ladder.after_http_error() == 5
-
-
