@@ -32,44 +32,14 @@ from app.sources.x_http import (
     make_session,
     redact_tweepy_logs,
 )
-from app.sources.x_normalize import build_query, gone_ids, tweet_to_post
+from app.sources.x_normalize import FIELDS, build_query, gone_ids, tweet_to_post
 from app.sources.x_stream import StreamMode
 
-__all__ = ["CURSOR", "FIELDS", "XSource"]
+__all__ = ["CURSOR", "XSource"]
 
 log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
-FIELDS: dict[str, list[str]] = {
-    "expansions": [
-        "author_id",
-        "attachments.media_keys",
-        "referenced_tweets.id",
-        "referenced_tweets.id.author_id",
-    ],
-    "tweet_fields": [
-        "created_at",
-        "entities",
-        "note_tweet",
-        "lang",
-        "possibly_sensitive",
-        "public_metrics",
-        "edit_history_tweet_ids",
-        "referenced_tweets",
-        "attachments",
-        "author_id",
-    ],
-    "user_fields": ["name", "username", "profile_image_url", "public_metrics"],
-    "media_fields": [
-        "url",
-        "preview_image_url",
-        "alt_text",
-        "width",
-        "height",
-        "type",
-        "variants",
-    ],
-}
 CURSOR = "since_id"
 
 

@@ -18,10 +18,22 @@ from pydantic import ValidationError
 
 from app.models import Author, Media, Metrics, Post, QuotedPost, Token, safe_url
 
-__all__ = ["build_query", "content_tokens", "gone_ids", "post_id", "tweet_to_post"]
+__all__ = ["FIELDS", "build_query", "content_tokens", "gone_ids", "post_id", "tweet_to_post"]
 
 Json = dict[str, Any]
 
+# The expansions and fields `tweet_to_post` reads, as tweepy's keyword arguments.
+FIELDS: dict[str, list[str]] = {
+    "expansions": (
+        "author_id attachments.media_keys referenced_tweets.id referenced_tweets.id.author_id"
+    ).split(),
+    "tweet_fields": (
+        "created_at entities note_tweet lang possibly_sensitive public_metrics"
+        " edit_history_tweet_ids referenced_tweets attachments author_id"
+    ).split(),
+    "user_fields": "name username profile_image_url public_metrics".split(),
+    "media_fields": "url preview_image_url alt_text width height type variants".split(),
+}
 _MEDIA_LINK = re.compile(r"/status/\d+/(photo|video)/\d+/?$")
 _KINDS = {"photo": "image", "video": "video", "animated_gif": "gif"}
 _GONE = ("resource-not-found", "not-authorized-for-resource")

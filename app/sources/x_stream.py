@@ -22,6 +22,7 @@ import aiohttp
 
 from app.models import Deletion, Post
 from app.sources.x_http import XApiCaller, XStopped
+from app.sources.x_normalize import FIELDS
 
 if TYPE_CHECKING:
     from app.sources.x import XSource
@@ -120,8 +121,6 @@ class StreamMode:
 
     async def run(self) -> AsyncIterator[Post | Deletion]:
         """Yield posts and deletions forever; raises XStopped on 401/403."""
-        from app.sources.x import FIELDS
-
         src = self.source
         assert src.session is not None
         await sync_rules(src.caller, src.rules_client, src.ctx.wall, src.query)
