@@ -307,11 +307,21 @@ def tweet_to_post(tweet: Json, includes: Json | None = None) -> Post:
 
 def gone_ids(requested: list[str], lookup: Json) -> list[str]:
     """Return the ids of `requested` that a `GET /2/tweets` answer no longer shows: reported in
-    `errors` as not found or not authorised, or simply absent from `data`."""
-    present = {str(t.get("id")) for t in lookup.get("data") or [] if isinstance(t, dict)}
+    `errors` as not found or not authorised, or absent from an answer that accounts for others.
+
+    An id found in any returned post's edit history counts as present. An answer with neither
+    `data` nor `errors` proves nothing, and a hidden post never comes back (P4), so it gives [].
+    """
+    data = [t for t in lookup.get("data") or [] if isinstance(t, dict)]
+    errors = [e for e in lookup.get("errors") or [] if isinstance(e, dict)]
+    if not data and not errors:
+        return []
+    present = {str(t.get("id")) for t in data}
+    for t in data:
+        present.update(str(i) for i in t.get("edit_history_tweet_ids") or [])
     gone = {
         str(e.get("resource_id") or e.get("value"))
-        for e in lookup.get("errors") or []
-        if isinstance(e, dict) and str(e.get("type", "")).endswith(_GONE)
+        for e in errors
+        if str(e.get("type", "")).endswith(_GONE)
     }
     return [i for i in requested if i in gone or i not in present]

@@ -175,3 +175,10 @@ def test_lookup_errors_and_absent_ids_are_gone() -> None:
     lookup = json.loads((FIXTURES / "lookup_errors.json").read_text(encoding="utf-8"))
     asked = ["1866000000000000001", "1866000000000000002", "1866000000000000004", "42"]
     assert gone_ids(asked, lookup) == asked[1:]
+
+
+def test_lookup_answers_that_prove_nothing_delete_nothing() -> None:
+    """An empty answer deletes nothing, and an id in a returned edit history is present."""
+    assert gone_ids(["1", "2"], {}) == []
+    edited = {"data": [{"id": "9", "edit_history_tweet_ids": ["1", "9"]}]}
+    assert gone_ids(["1", "2"], edited) == ["2"]
