@@ -28,8 +28,7 @@ def test_budget_resets_at_utc_midnight() -> None:
 
 
 def test_interval_from_budget() -> None:
-    """2000 reads a day at midnight allow a poll every 43.2 s, so the 60 s floor wins;
-    100 reads a day stretch it to 864 s."""
+    """A 2000-read day keeps the 60 s floor (43.2 s affordable); 100 reads stretch it to 864 s."""
     assert ReadBudget(2000, 0.005).poll_interval(MIDNIGHT, 60.0) == 60.0
     assert ReadBudget(100, 0.005).poll_interval(MIDNIGHT, 60.0) == pytest.approx(864.0)
 
