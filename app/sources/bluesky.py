@@ -442,7 +442,10 @@ class BlueskySource:
                 raw = None
             if raw is not None:
                 last_message = loop.time()
-                msg = json.loads(raw)
+                try:
+                    msg = json.loads(raw)
+                except ValueError:
+                    msg = None
                 if not isinstance(msg, dict):
                     continue
                 if not pending:
@@ -466,14 +469,17 @@ class BlueskySource:
     ) -> AsyncIterator[SourceEvent]:
         us = msg.get("time_us")
         did = str(msg.get("did") or "")
+        when = us if isinstance(us, int) else (self._last_us or 0)
         if isinstance(us, int):
             self._last_us = max(self._last_us or 0, us)
             lag = self._now().timestamp() - us / 1_000_000
             self.status.extra["lag_s"] = round(lag, 3)
         kind = msg.get("kind")
         if kind == "commit":
-            commit = msg.get("commit") or {}
-            if commit.get("collection") != COLLECTION or not _DID.match(did):
+            commit = msg.get("commit")
+            if not isinstance(commit, Mapping) or commit.get("collection") != COLLECTION:
+                return
+            if not _DID.match(did):
                 return
             rkey = str(commit.get("rkey") or "")
             op = commit.get("operation")
@@ -483,9 +489,7 @@ class BlueskySource:
                     pid = f"bluesky:{post_uri(did, rkey)}"
                     cid = str(commit.get("cid") or "")
                     if self._known.get(pid) != cid or not cid:
-                        pending.append(
-                            _Pending(did, rkey, cid, record, us if isinstance(us, int) else 0)
-                        )
+                        pending.append(_Pending(did, rkey, cid, record, when))
             elif op == "delete":
                 pid = f"bluesky:{post_uri(did, rkey)}"
                 pending[:] = [p for p in pending if (p.did, p.rkey) != (did, rkey)]
@@ -495,8 +499,8 @@ class BlueskySource:
         elif kind == "identity":
             self._profiles.pop(did, None)  # the handle changed: fetch the profile again
         elif kind == "account":
-            account = msg.get("account") or {}
-            if account.get("active") is False:
+            account = msg.get("account")
+            if isinstance(account, Mapping) and account.get("active") is False:
                 # Deactivated, suspended, taken down or deleted: its posts are gone from
                 # Bluesky (their links are dead), so they leave the wall too.
                 self._profiles.pop(did, None)

@@ -67,6 +67,11 @@ class FakeJetstream:
             queue.put_nowait(json.dumps(event))
         return event
 
+    def publish_raw(self, text: str) -> None:
+        """Send `text` as is to connected clients (not logged): garbage tests."""
+        for queue in self._queues.values():
+            queue.put_nowait(text)
+
     def post(self, did: str, rkey: str, record: dict[str, Any], cid: str = "") -> dict[str, Any]:
         """Publish a commit creating a post."""
         return self.publish(
@@ -159,8 +164,11 @@ class FakeJetstream:
                 raw = getter.result()
                 if raw is None:
                     break
-                event = json.loads(raw)
-                collection = (event.get("commit") or {}).get("collection")
+                try:
+                    event = json.loads(raw)
+                    collection = (event.get("commit") or {}).get("collection")
+                except (ValueError, AttributeError):
+                    collection = None
                 if wanted and collection is not None and collection not in wanted:
                     continue
                 await ws.send(raw)

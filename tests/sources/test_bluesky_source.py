@@ -162,6 +162,7 @@ def make_source(
     *,
     settings: BlueskySettings | None = None,
     visible: list[str] | None = None,
+    batch_wait_s: float = 0.05,
 ) -> BlueskySource:
     async def visible_ids(source: str) -> list[str]:
         return list(visible or [])
@@ -177,7 +178,7 @@ def make_source(
         pds_url="https://pds.test",
         sleep=fast_sleep,
         cursor_every_s=0.05,
-        batch_wait_s=0.05,
+        batch_wait_s=batch_wait_s,
     )
 
 
@@ -219,7 +220,8 @@ async def test_matching_posts_hydrated_and_hostile_facets_neutralised(jet: FakeJ
 async def test_profiles_are_hydrated_in_batches_of_25_and_cached(jet: FakeJetstream) -> None:
     """30 new authors at once cost two getProfiles calls; a known author costs none."""
     appview = AppView()
-    events = Pump(make_source(jet, appview).events())
+    # A generous batch window: under load the 30 posts may trickle in.
+    events = Pump(make_source(jet, appview, batch_wait_s=0.5).events())
     try:
         await started(jet)
         for n in range(30):
@@ -396,3 +398,39 @@ async def test_search_backfill_reuses_one_session_and_refreshes(jet: FakeJetstre
     assert appview.search_calls[0]["q"] == "#ASNR14"
     assert appview.search_calls[0]["sort"] == "latest" and "since" in appview.search_calls[0]
     assert src.status.extra["backfill"]["posts"] == 4
+
+
+async def test_malformed_messages_are_skipped(jet: FakeJetstream) -> None:
+    """Garbage frames and odd shapes neither stop the stream nor force a reconnect."""
+    appview = AppView()
+    src = make_source(jet, appview)
+    events = Pump(src.events())
+    try:
+        await started(jet)
+        for raw in (
+            "not json",
+            "[1, 2]",
+            '{"kind": "commit", "commit": [1]}',
+            '{"kind": "account", "account": "x", "did": 5}',
+            '{"kind": "commit", "did": "did:plc:x", "commit": {"collection": '
+            '"app.bsky.feed.post", "operation": "create", "rkey": "3k", "record": 7}}',
+        ):
+            jet.publish_raw(raw)
+        jet.publish(
+            {
+                "did": did(1),
+                "kind": "commit",
+                "commit": {
+                    "collection": "app.bsky.feed.post",
+                    "operation": "create",
+                    "rkey": "../x",
+                    "record": post_record("#ASNR14 bad rkey"),
+                },
+            }
+        )
+        jet.post(did(1), "3ok", post_record("#ASNR14 fine"))
+        got = posts(await events.take(1))
+    finally:
+        await events.aclose()
+    assert [p.id.rsplit("/", 1)[1] for p in got] == ["3ok"]
+    assert src.status.extra["reconnects"] == 1
