@@ -18,6 +18,7 @@ from collections.abc import Callable
 from app.models import Deletion, Post
 from app.settings import Settings, WallConfig
 from app.sources.base import Source, SourceContext, SourceEvent, SourceStatus
+from app.sources.crosspost import CrosspostIndex
 from app.store import Store
 
 __all__ = ["Ingest", "build_source"]
@@ -82,10 +83,14 @@ class Ingest:
         self.factory = factory
         self.max_backoff_s = max_backoff_s
         self.sources: dict[str, list[Source]] = {}
+        # Walls fed by more than one network collapse cross-posts to one card.
+        self._crossposts: dict[str, CrosspostIndex] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self, walls: list[WallConfig]) -> None:
         for wall in walls:
+            if len(set(wall.sources) - {"replay"}) > 1:
+                self._crossposts[wall.slug] = CrosspostIndex()
             for kind in dict.fromkeys(wall.sources):
                 ctx = SourceContext(
                     wall=wall.slug,
@@ -138,6 +143,8 @@ class Ingest:
     async def handle(self, slug: str, item: SourceEvent) -> None:
         """Store one source event; the store hands the resulting wall events to the hub."""
         if isinstance(item, Post):
-            await self.store.ingest(slug, item)
+            index = self._crossposts.get(slug)
+            original = index.check(item) if index is not None else None
+            await self.store.ingest(slug, item, crosspost_of=original)
         elif isinstance(item, Deletion):
             await self.store.delete_post(item.post_id)

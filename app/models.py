@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = [
     "SOURCES",
+    "AlsoOn",
     "Author",
     "Deletion",
     "Media",
@@ -167,6 +168,19 @@ class QuotedPost(_Model):
         return safe_url(v)
 
 
+class AlsoOn(_Model):
+    """The same post seen on another network (a cross-post or a bridge copy)."""
+
+    source: SourceName
+    id: str
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        return safe_url(v)
+
+
 class Post(_Model):
     id: str
     source: SourceName
@@ -185,6 +199,7 @@ class Post(_Model):
     in_reply_to: str | None = None
     metrics: Metrics = Field(default_factory=Metrics)
     hashtags: list[str] = Field(default_factory=list)
+    also_on: list[AlsoOn] = Field(default_factory=list)
 
     @field_validator("url")
     @classmethod

@@ -95,7 +95,7 @@ class ServerProcess:
         }
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 20.0) -> ServerProcess:
+    def start(self, timeout: float = 60.0) -> ServerProcess:
         """Start the server and wait until `/readyz` answers 200. Raises on timeout."""
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from app.events import Event, PostEvent, RemoveEvent, WallEvent, event_from_dict
 from app.models import Post
 from app.moderation import State
-from app.rules import Block, PostContext, RuleSet, decide, text_key
+from app.rules import Block, Decision, PostContext, RuleSet, decide, text_key
 from app.store.schema import blocks, cursors, events, posts, tombstones, wall_posts, walls
 
 __all__ = ["Store", "Tx", "WallCursors", "WallInfo", "WallNotFound", "now"]
@@ -198,10 +198,14 @@ class Store:
             wall_id=wall.id, seq=ev.seq, type=ev.type, payload=ev.wire(), at=_now()))
         tx.out.setdefault(wall.slug, []).append(ev)
 
-    async def ingest(self, slug: str, post: Post) -> list[Event]:
+    async def ingest(
+        self, slug: str, post: Post, *, crosspost_of: str | None = None
+    ) -> list[Event]:
         """Upsert `post` into the wall; returns the events it caused (none for a duplicate).
 
         A post deleted at its source, or hidden on this wall, stays so whatever arrives later.
+        With `crosspost_of`, a new post is the same post on another network: it is kept hidden
+        and the original's card notes it (`also_on`).
         """
         wall = self.wall(slug)
         data = post.wire()
@@ -225,8 +229,12 @@ class Store:
             wp = (await c.execute(select(wall_posts).where(
                 wall_posts.c.wall_id == wall.id, wall_posts.c.post_id == post.id))).first()
             if wp is None:
-                rules = await self.rules(c, wall)
-                decision = decide(post, rules, await self._context(c, wall, post, rules, key))
+                if crosspost_of and await self._note_crosspost(tx, wall, crosspost_of, post):
+                    decision = Decision("hidden", f"cross-post of {crosspost_of}")
+                else:
+                    rules = await self.rules(c, wall)
+                    context = await self._context(c, wall, post, rules, key)
+                    decision = decide(post, rules, context)
                 seq = await self.next_seq(c, wall.id) if decision.state == "visible" else None
                 await c.execute(insert(wall_posts).values(
                     wall_id=wall.id, post_id=post.id, state=decision.state, pinned=False,
@@ -242,6 +250,24 @@ class Store:
             return tx.out.get(slug, [])
 
         return list(await self.write(run))
+
+    async def _note_crosspost(self, tx: Tx, wall: WallInfo, original: str, copy: Post) -> bool:
+        """Add `copy` to the original's `also_on`; returns False if the original is not on
+        this wall (then the copy is treated as a post of its own)."""
+        row = (await tx.conn.execute(
+            select(posts.c.data, wall_posts.c.state, wall_posts.c.pinned)
+            .join(wall_posts, wall_posts.c.post_id == posts.c.id)
+            .where(posts.c.id == original, wall_posts.c.wall_id == wall.id))).first()
+        if row is None:
+            return False
+        also = [a for a in row.data.get("also_on", []) if a.get("id") != copy.id]
+        data = {**row.data, "also_on": [*also, {"source": copy.source, "id": copy.id,
+                                                "url": copy.url}]}
+        await tx.conn.execute(update(posts).where(posts.c.id == original).values(data=data))
+        if row.state == "visible":
+            seq = await self.next_seq(tx.conn, wall.id)
+            await self.emit(tx, wall, PostEvent(seq, {**data, "pinned": row.pinned}))
+        return True
 
     async def rules(self, conn: AsyncConnection, wall: WallInfo) -> RuleSet:
         """Return the wall's rules: its config plus the persisted blocks (cached)."""
