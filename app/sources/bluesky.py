@@ -620,6 +620,7 @@ class BlueskySource:
                         post = self._from_view(view)
                         if post is not None:
                             count += 1
+                            self.status.posts += 1
                             yield post
                     cursor = data.get("cursor")
                     if not cursor or not views:

@@ -83,6 +83,7 @@ class FakeMastodon:
         self.broken = False
         self.streams_down = False
         self.requests: list[str] = []
+        self.auth_seen: list[str | None] = []
         self.stream_hosts: list[str] = []
         self._streams: list[tuple[str, asyncio.Queue[tuple[str, str] | None]]] = []
         self._runner: web.AppRunner | None = None
@@ -162,6 +163,7 @@ class FakeMastodon:
 
     async def _timeline(self, request: web.Request) -> web.Response:
         self.requests.append(request.path_qs)
+        self.auth_seen.append(request.headers.get("Authorization"))
         if self.broken:
             return web.json_response({"error": "broken"}, status=500)
         if self.fail_429 > 0:

@@ -251,9 +251,15 @@ async def test_token_is_sent_only_to_its_own_instance(
     inst_a: FakeMastodon, inst_b: FakeMastodon
 ) -> None:
     """The single configured token goes to the first instance, never to the others."""
-    inst_b.publish(make_status(1))
-    src = source([inst_a.base, inst_b.base], token="secret")
-    assert [i.token for i in src._instances] == ["secret", None]
+    inst_a.publish(make_status(1))
+    inst_b.publish(make_status(2))
+    events = Pump(source([inst_a.base, inst_b.base], token="secret").events())
+    try:
+        await events.take(2)
+    finally:
+        await events.aclose()
+    assert set(inst_a.auth_seen) == {"Bearer secret"}
+    assert set(inst_b.auth_seen) == {None}
 
 
 async def test_stream_updates_edits_and_deletes(inst_a: FakeMastodon) -> None:
