@@ -137,6 +137,7 @@ class XSource:
         from tweepy.asynchronous import AsyncClient, AsyncStreamingClient
 
         redact_tweepy_logs(self.token)
+        self._next_recheck = self.clock() + self.settings.recheck_interval_s
         try:
             if not self.query:
                 raise ValueError(f"wall {self.ctx.wall!r} has no hashtags to search X for")
@@ -275,10 +276,9 @@ class XSource:
 
     async def recheck_if_due(self) -> AsyncIterator[Deletion]:
         """Run `recheck()` when `recheck_interval_s` has passed since the last one."""
-        now = self.clock()
         if self._next_recheck is None:
-            self._next_recheck = now + self.settings.recheck_interval_s
-        if now < self._next_recheck:
+            self._next_recheck = self.clock() + self.settings.recheck_interval_s
+        if self.clock() < self._next_recheck:
             return
         async for deletion in self.recheck():
             yield deletion

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.models import Post
+from app.models import Deletion, Post
 from app.settings import XSettings
 from app.sources.base import MemoryCursors, SourceContext
 from app.sources.x import XSource
@@ -25,8 +25,17 @@ async def fake() -> AsyncIterator[FakeXApi]:
     await server.stop()
 
 
-def stream_source(fake: FakeXApi, clock: FakeClock, token: str = TOKEN, **kw: Any) -> XSource:
-    ctx = SourceContext("asnr14", ("ASNR14",), MemoryCursors())
+def stream_source(
+    fake: FakeXApi,
+    clock: FakeClock,
+    token: str = TOKEN,
+    visible: list[str] | None = None,
+    **kw: Any,
+) -> XSource:
+    async def visible_ids(source: str) -> list[str]:
+        return list(visible or [])
+
+    ctx = SourceContext("asnr14", ("ASNR14",), MemoryCursors(), visible_ids)
     return XSource(
         ctx,
         XSettings(mode="stream", **kw),
@@ -136,6 +145,23 @@ async def test_other_walls_posts_are_ignored(fake: FakeXApi) -> None:
         fake.publish(tweet(502), tags=["tweetwall:asnr14"])
         assert (await next_post(events)).id == "x:502"
         await events.aclose()
+
+
+async def test_deletions_rechecked_between_stream_lines(fake: FakeXApi) -> None:
+    """In stream mode a due re-check runs at the next line or keep-alive and yields Deletions."""
+    clock = FakeClock()
+    fake.add(tweet(600))
+    source = stream_source(
+        fake, clock, visible=["x:600", "x:599"], recheck_interval_s=30, daily_read_budget=10**6
+    )
+    async with asyncio.timeout(10):
+        events = source.events()
+        assert (await next_post(events)).id == "x:600"
+        clock.now += 31
+        gone = await anext(events)
+        await events.aclose()
+    assert isinstance(gone, Deletion) and gone.post_id == "x:599"
+    assert fake.stream_connects == 1
 
 
 async def test_http_errors_climb_the_documented_ladder(fake: FakeXApi) -> None:
