@@ -434,3 +434,21 @@ async def test_malformed_messages_are_skipped(jet: FakeJetstream) -> None:
         await events.aclose()
     assert [p.id.rsplit("/", 1)[1] for p in got] == ["3ok"]
     assert src.status.extra["reconnects"] == 1
+
+
+async def test_quoted_post_is_fetched_with_the_batch(jet: FakeJetstream) -> None:
+    """A quote embed is filled from app.bsky.feed.getPosts: the quoted words and author."""
+    appview = AppView()
+    events = Pump(make_source(jet, appview).events())
+    quoted = f"at://{did(7)}/app.bsky.feed.post/3quoted"
+    try:
+        await started(jet)
+        embed = {"$type": "app.bsky.embed.record", "record": {"uri": quoted, "cid": "bafyq"}}
+        jet.post(did(1), "3q01", post_record("Read this #ASNR14", embed=embed))
+        (post,) = posts(await events.take(1))
+    finally:
+        await events.aclose()
+    assert post.quoted is not None
+    assert post.quoted.id == f"bluesky:{quoted}"
+    assert post.quoted.text == "the quoted words"
+    assert post.quoted.author.handle == "@user00000000000000000007.bsky.social"
