@@ -37,3 +37,14 @@ async def remote_viewer(request: Request, wall: WallDep) -> HTMLResponse:
     return _templates(request).TemplateResponse(
         request, "live.html", {"wall": wall.public(), "ws_path": f"/ws/walls/{wall.slug}"}
     )
+
+
+@router.get("/moderate/{slug}", response_class=HTMLResponse)
+async def moderator_console(request: Request, wall: WallDep) -> HTMLResponse:
+    """The console page. It is served to anyone (it holds no data); the page logs in through
+    `POST /api/v1/login`, and every call it makes is checked server-side."""
+    return _templates(request).TemplateResponse(
+        request, "moderate.html",
+        {"wall": wall.public(), "ws_path": f"/ws/walls/{wall.slug}",
+         "mod_ws_path": f"/ws/moderate/{wall.slug}"},
+    )
