@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from app.web.auth import MaybePrincipalDep
 from app.web.deps import StoreDep, WallDep
 
 __all__ = ["router"]
@@ -40,11 +41,15 @@ async def remote_viewer(request: Request, wall: WallDep) -> HTMLResponse:
 
 
 @router.get("/moderate/{slug}", response_class=HTMLResponse)
-async def moderator_console(request: Request, wall: WallDep) -> HTMLResponse:
-    """The console page. It is served to anyone (it holds no data); the page logs in through
-    `POST /api/v1/login`, and every call it makes is checked server-side."""
+async def moderator_console(request: Request, wall: WallDep,
+                            who: MaybePrincipalDep) -> HTMLResponse:
+    """The console; without a session, the login form (401) that comes back here."""
+    if who is None:
+        return _templates(request).TemplateResponse(
+            request, "login.html", {"wall": wall.public(), "next": f"/moderate/{wall.slug}"},
+            status_code=401)
     return _templates(request).TemplateResponse(
         request, "moderate.html",
-        {"wall": wall.public(), "ws_path": f"/ws/walls/{wall.slug}",
-         "mod_ws_path": f"/ws/moderate/{wall.slug}"},
+        {"wall": wall.public(), "user": {"name": who.name, "role": who.role},
+         "ws_path": f"/ws/walls/{wall.slug}", "mod_ws_path": f"/ws/moderate/{wall.slug}"},
     )
