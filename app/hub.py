@@ -47,6 +47,7 @@ class Subscription:
         self.after = 0  # the last seq this subscriber has been sent (or that its start covered)
         self.overflowed = False
         self.closed = False
+        self.health: dict[str, Any] | None = None  # what the screen last reported of itself
 
     def offer(self, frame: str) -> None:
         """Queue `frame` without waiting; on overflow drop everything queued and close."""
@@ -265,6 +266,11 @@ class Hub:
             if since >= oldest - 1:
                 return events_frame(e for e in ch.log if e.seq > since)
         return snapshot_frame(ch.epoch, ch.seq, ch.wall, self._visible(ch))
+
+    def screens(self, slug: str) -> list[dict[str, Any]]:
+        """Return the health last reported by each connected screen of the wall."""
+        return [{**s.health, "backlog": s.backlog} for s in self._channel(slug).subscribers
+                if s.health is not None]
 
     def subscriber_count(self, slug: str | None = None) -> int:
         chans = [self._channel(slug)] if slug else list(self._walls.values())

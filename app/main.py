@@ -24,8 +24,9 @@ from app.rules import warm as warm_rules
 from app.settings import Settings, WallConfig, load_settings
 from app.store import Store, WallInfo
 from app.store.accounts import Accounts
+from app.store.assets import Assets
 from app.store.moderation import ModerationStore
-from app.web import admin, api, auth, health, live, moderate, pages
+from app.web import admin, api, auth, branding, health, live, moderate, pages
 from app.web.auth import LoginThrottle
 from app.web.security import SecurityHeaders
 
@@ -80,6 +81,7 @@ async def start_services(app: FastAPI, settings: Settings) -> None:
     app.state.store, app.state.hub, app.state.ingest = store, hub, ingest
     app.state.moderation, app.state.modfeed = mod, modfeed
     app.state.accounts = Accounts(store)
+    app.state.assets = Assets(store)
     app.state.login_throttle = LoginThrottle()
     app.state.open_wall = open_wall
     app.state.metrics = build_registry(hub, ingest)
@@ -116,6 +118,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static", check_dir=False), "static")
     app.mount("/demo-media", StaticFiles(directory=MEDIA, check_dir=False), "demo-media")
-    for module in (pages, auth, api, moderate, admin, live, health):
+    for module in (pages, branding, auth, api, moderate, admin, live, health):
         app.include_router(module.router)
     return app

@@ -12,11 +12,20 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = [
     "BlueskySettings",
+    "Colours",
     "ConfigError",
     "HubSettings",
     "MastodonSettings",
@@ -25,6 +34,7 @@ __all__ = [
     "WallConfig",
     "WallRules",
     "XSettings",
+    "contrast_ratio",
     "load_settings",
 ]
 
@@ -54,6 +64,42 @@ class WallRules(_Section):
     collapse_duplicates: bool = True
 
 
+def contrast_ratio(a: str, b: str) -> float:
+    """Return the WCAG 2 contrast ratio of two #rrggbb colours (1 to 21)."""
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+class Colours(_Section):
+    """Brand colours; text and accent must read on the background at WCAG AA (4.5:1)."""
+
+    background: str = "#0b1020"
+    text: str = "#f5f7ff"
+    accent: str = "#4cc9f0"
+
+    @field_validator("background", "text", "accent")
+    @classmethod
+    def _hex(cls, v: str) -> str:
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", v):
+            raise ValueError(f"a colour is #rrggbb, got {v!r}")
+        return v.lower()
+
+    @model_validator(mode="after")
+    def _contrast(self) -> Colours:
+        for name in ("text", "accent"):
+            ratio = contrast_ratio(getattr(self, name), self.background)
+            if ratio < 4.5:
+                raise ValueError(f"{name} on background has contrast {ratio:.2f}:1; "
+                                 "WCAG AA needs at least 4.5:1")
+        return self
+
+
 class WallConfig(_Section):
     slug: str
     title: str = ""
@@ -65,7 +111,20 @@ class WallConfig(_Section):
     layout: Literal["grid", "spotlight", "ticker"] = "grid"
     theme: Literal["dark", "light", "contrast"] = "dark"
     rules: WallRules = Field(default_factory=WallRules)
+    colours: Colours | None = None
+    join_url: str | None = None
+    logo: int | None = None
+    slides: list[int] = Field(default_factory=list)
+    slide_interval_s: int = Field(0, ge=0, description="0: no slides; else seconds between them")
+    idle_after_s: int = Field(90, ge=10, description="quiet time before highlights rotate in")
+    reload: str | None = None
 
+    @field_validator("join_url")
+    @classmethod
+    def _join(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://[^\s]+$", v):
+            raise ValueError("join_url must be an http(s) URL")
+        return v
     @field_validator("slug")
     @classmethod
     def _slug(cls, v: str) -> str:

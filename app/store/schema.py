@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -23,7 +24,7 @@ from sqlalchemy import (
 )
 
 __all__ = [
-    "announcements", "api_tokens", "blocks", "cursors", "decisions", "events", "metadata",
+    "announcements", "api_tokens", "assets", "blocks", "cursors", "decisions", "events", "metadata",
     "posts", "sessions", "tombstones", "users", "wall_posts", "walls",
 ]
 
@@ -151,6 +152,17 @@ api_tokens = Table(
     Column("role", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used", DateTime(timezone=True), nullable=True),
+)
+
+assets = Table(
+    "assets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("content_type", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 tombstones = Table(

@@ -50,8 +50,15 @@ class WallInfo:
 
     def public(self) -> dict[str, Any]:
         """Return the settings a screen may see (never secrets or source credentials)."""
-        keys = ("hashtags", "layout", "theme", "moderation")
-        return {"slug": self.slug, "title": self.title, **{k: self.config.get(k) for k in keys}}
+        keys = ("hashtags", "layout", "theme", "moderation", "colours", "join_url",
+                "slide_interval_s", "idle_after_s", "reload")
+        c = self.config
+        return {
+            "slug": self.slug, "title": self.title, **{k: c.get(k) for k in keys},
+            "logo_url": f"/walls/{self.slug}/assets/{c['logo']}" if c.get("logo") else None,
+            "slides": [f"/walls/{self.slug}/assets/{i}" for i in c.get("slides") or []],
+            "qr_url": f"/walls/{self.slug}/qr.svg",
+        }
 
 
 def now() -> datetime:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
+from typing import Any
 
+import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app.hub import Overflow, Subscription, UnknownWall
@@ -57,7 +60,7 @@ async def wall_socket(ws: WebSocket, slug: str, hub: HubDep, settings: SettingsD
 async def run_socket(ws: WebSocket, sub: Subscription, stall_s: float) -> int:
     """Send `sub`'s frames until the client leaves, stalls or falls behind; return the close
     code to use (1013 when dropped for falling behind)."""
-    reader = asyncio.create_task(_drain(ws))
+    reader = asyncio.create_task(_drain(ws, sub))
     writer = asyncio.create_task(_send(ws, sub.frames(), stall_s))
     done, pending = await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
     for task in pending:
@@ -70,12 +73,42 @@ async def run_socket(ws: WebSocket, sub: Subscription, stall_s: float) -> int:
     return code
 
 
-async def _drain(ws: WebSocket) -> None:
+HEALTH_KEYS = {"kind": str, "seq": int, "reconnects": int, "dom_nodes": int, "cards": int,
+               "heap_mb": float, "uptime_s": float, "width": int, "height": int, "epoch": str}
+
+
+def read_health(text: str | None, peer: str) -> dict[str, Any] | None:
+    """Return a screen's health report from a client message, keeping only known, typed,
+    short fields; anything else (or malformed JSON) is ignored."""
+    if not text or len(text) > 2048:
+        return None
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or data.get("type") != "health":
+        return None
+    report: dict[str, Any] = {"peer": peer, "at": time.time()}
+    for key, kind in HEALTH_KEYS.items():
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            continue
+        try:
+            report[key] = kind(value) if kind is not str else str(value)[:40]
+        except (TypeError, ValueError):
+            continue
+    return report
+
+
+async def _drain(ws: WebSocket, sub: Subscription | None = None) -> None:
+    peer = f"{ws.client.host}:{ws.client.port}" if ws.client else "?"
     with contextlib.suppress(WebSocketDisconnect):
         while True:
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
                 return
+            if sub is not None and (report := read_health(message.get("text"), peer)):
+                sub.health = report
 
 
 async def _send(ws: WebSocket, frames: AsyncIterator[str], stall_s: float) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -153,6 +154,14 @@ async def queue_counts(wall: WallDep, _: ModeratorDep, store: StoreDep, hub: Hub
     return {"pending": stats["pending"], "visible": stats["posts"], "hidden": stats["hidden"],
             "viewers": hub.subscriber_count(wall.slug),
             "sources": [s.as_dict() for s in ingest.statuses(wall.slug)]}
+
+
+@router.get("/api/v1/walls/{slug}/screens")
+async def screens(wall: WallDep, _: ModeratorDep, hub: HubDep) -> list[dict[str, Any]]:
+    """Screens connected to the wall with the health each last reported (seq, reconnects,
+    DOM size, memory), so a console can spot a frozen projector."""
+    now = time.time()
+    return [{**s, "age_s": round(now - s["at"], 1)} for s in hub.screens(wall.slug)]
 
 
 @router.websocket("/ws/moderate/{slug}")
