@@ -57,7 +57,7 @@ def run_row(variant: str, stuck: bool, args: argparse.Namespace, logdir: Path) -
     server = subprocess.Popen(
         [sys.executable, str(HERE / "fanout_server.py"), variant, "--port", str(port),
          "--posts", str(args.posts), "--rate", str(args.rate),
-         "--post-bytes", str(args.post_bytes), "--cpu", "-1" if args.no_pin else "0"],
+         "--post-bytes", str(args.post_bytes), "--cpu", "0" if args.pin else "-1"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     row: dict[str, Any] = {"variant": variant, "stuck": stuck}
@@ -75,7 +75,7 @@ def run_row(variant: str, stuck: bool, args: argparse.Namespace, logdir: Path) -
             cmd = [sys.executable, str(HERE / "fanout_load.py"), "--base", base,
                    "--kind", variant, "--viewers", str(args.viewers), "--posts", str(args.posts),
                    "--rate", str(args.rate), "--grace", str(args.grace),
-                   "--cpu", "-1" if args.no_pin else "1", "--server-pid", str(server.pid),
+                   "--cpu", "1" if args.pin else "-1", "--server-pid", str(server.pid),
                    "--stuck-mss", str(args.stuck_mss)]
             cmd += ["--stuck"] if stuck else []
             budget = 60 + args.posts / args.rate + args.grace
@@ -100,46 +100,55 @@ def fmt(value: float | None, digits: int = 0) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-COLUMNS = ["variant", "viewers", "stuck", "published", "delivered", "all posts", "p50 ms",
-           "p99 ms", "max ms", "stuck dropped", "server RSS", "server CPU", "client CPU",
-           "others' CPU", "CPU pressure"]
+COLUMNS = ["variant", "viewers", "stuck client", "published", "delivered", "viewers with all",
+           "last post at", "p50 ms", "p99 ms", "max ms", "stuck client dropped", "server RSS"]
+CPU_COLUMNS = ["variant", "stuck client", "window", "server CPU", "load generator CPU",
+               "other processes' CPU", "CPU pressure"]
 
 
-def table_rows(rows: list[dict[str, Any]]) -> list[list[str]]:
-    out = []
+def _stuck_cell(r: dict[str, Any]) -> str:
+    if not r["stuck"]:
+        return "-"
+    if not r["stuck_gone"]:
+        return "no"
+    at = r.get("stuck_gone_after_s")
+    cell = f"yes, at {at:.0f} s" if at is not None else "yes"
+    if r["variant"] == "hub":  # the hub counts the drops for a full queue only
+        cell += " (queue full)" if r["server"]["dropped"] else " (send timeout)"
+    return cell
+
+
+def table_rows(rows: list[dict[str, Any]]) -> tuple[list[list[str]], list[list[str]]]:
+    """The results table and the CPU table (who used the machine during each window)."""
+    main, cpu = [], []
     for r in rows:
+        stuck = "yes" if r["stuck"] else "no"
         if "error" in r:
-            out.append([r["variant"], "-", "yes" if r["stuck"] else "no", r["error"]]
-                       + [""] * (len(COLUMNS) - 4))
+            main.append([r["variant"], "-", stuck, r["error"]] + [""] * (len(COLUMNS) - 4))
             continue
         srv = r["server"]
         share = 100 * r["delivered"] / r["expected"] if r["expected"] else 0.0
-        if not r["stuck"]:
-            stuck_dropped = "-"
-        elif not r["stuck_gone"]:
-            stuck_dropped = "no"
-        elif r["variant"] == "hub":  # the hub counts only drops for a full queue
-            stuck_dropped = "yes, queue full" if srv["dropped"] else "yes, send timeout"
-        else:
-            stuck_dropped = "yes"
-        out.append([
-            r["variant"], str(r["viewers"]), "yes" if r["stuck"] else "no",
-            f"{srv['published']}/{srv['planned']}", f"{share:.1f}%",
-            f"{r['complete']}/{r['viewers']}", fmt(r["p50_ms"]), fmt(r["p99_ms"]),
-            fmt(r["max_ms"]), stuck_dropped, f"{fmt(r['rss_mib'])} MiB", f"{fmt(r['cpu_s'], 1)} s",
+        main.append([
+            r["variant"], str(r["viewers"]), stuck, f"{srv['published']}/{srv['planned']}",
+            f"{share:.1f}%", f"{r['complete']}/{r['viewers']}",
+            f"{fmt(r['last_post_after_s'], 1)} s", fmt(r["p50_ms"]), fmt(r["p99_ms"]),
+            fmt(r["max_ms"]), _stuck_cell(r), f"{fmt(r['rss_mib'])} MiB",
+        ])
+        cpu.append([
+            r["variant"], stuck, f"{fmt(r['elapsed_s'], 1)} s", f"{fmt(r['cpu_s'], 1)} s",
             f"{fmt(r['client_cpu_s'], 1)} s", f"{fmt(r['others_cpu_s'], 1)} s",
             f"{fmt(r['cpu_pressure_pct'])}%",
         ])
-    return out
+    return main, cpu
 
 
-def render(rows: list[list[str]], markdown: bool) -> str:
+def render(columns: list[str], rows: list[list[str]], markdown: bool) -> str:
     if markdown:
-        lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
         return "\n".join(lines)
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True))]
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(lines)
 
@@ -157,13 +166,14 @@ def main() -> None:
                         "(0: loopback's 65483, whose kernel buffers hold ~45x more)")
     parser.add_argument("--rows", default="naive-stuck,hub-stuck,naive-control,hub-control",
                         help="comma-separated rows to run")
-    parser.add_argument("--no-pin", action="store_true",
-                        help="do not pin the server to CPU 0 and the clients to CPU 1")
+    parser.add_argument("--pin", action="store_true",
+                        help="pin the server to CPU 0 and the load generator to CPU 1 (best on an "
+                        "otherwise idle machine; worse when other processes compete)")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args()
     if (os.cpu_count() or 1) < 2:
-        args.no_pin = True
+        args.pin = False
     started = time.time()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="tweetwall-fanout-") as tmp:
@@ -179,9 +189,13 @@ def main() -> None:
         args.json.write_text(json.dumps(rows, indent=1))
     print(f"{args.viewers} viewers, {args.posts} posts at {args.rate:g}/s of "
           f"{args.post_bytes} B, grace {args.grace:g} s, "
-          f"{'no pinning' if args.no_pin else 'server on CPU 0, clients on CPU 1'}; "
+          f"{'server on CPU 0, clients on CPU 1' if args.pin else 'no CPU pinning'}; "
           f"{time.time() - started:.0f} s in all")
-    print(render(table_rows(rows), args.markdown))
+    main_rows, cpu_rows = table_rows(rows)
+    print(render(COLUMNS, main_rows, args.markdown))
+    print()
+    print("CPU-seconds used during each measured window (2 cores give 2 s per second):")
+    print(render(CPU_COLUMNS, cpu_rows, args.markdown))
 
 
 if __name__ == "__main__":

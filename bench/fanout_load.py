@@ -166,6 +166,17 @@ async def connect_all(host: str, port: int, url: str, n: int, parallel: int, kin
     return opened, failed
 
 
+async def watch_stuck(http: httpx.AsyncClient, viewers: int, start: float,
+                      gone_at: list[float]) -> None:
+    """Note when the server stops listing the stuck client (polls twice a second)."""
+    with contextlib.suppress(httpx.HTTPError):
+        for _ in range(100_000):  # cancelled at the end of the run
+            await asyncio.sleep(0.5)
+            if (await http.get("/bench/stats")).json()["subscribers"] <= viewers:
+                gone_at.append(time.time() - start)
+                return
+
+
 def percentile(sorted_values: list[float], q: float) -> float | None:
     if not sorted_values:
         return None
@@ -202,10 +213,13 @@ async def load(args: argparse.Namespace) -> None:
         resp = await http.post("/bench/start")
         resp.raise_for_status()
         deadline = args.posts / args.rate + args.grace
+        gone_at: list[float] = []
+        watch = asyncio.create_task(watch_stuck(http, len(connections), start, gone_at))
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(deadline):
                 await run.all_done.wait()
         run.measuring = False
+        watch.cancel()
         elapsed = time.time() - start
         after = machine_sample(args.server_pid)
         server = (await http.get("/bench/stats")).json()  # while every socket is still open
@@ -225,6 +239,7 @@ async def load(args: argparse.Namespace) -> None:
         "last_post_after_s": round(last - start, 2) if last else None,
         "elapsed_s": round(elapsed, 2), "start": start,
         "stuck_gone": stuck is not None and server["subscribers"] <= len(connections),
+        "stuck_gone_after_s": round(gone_at[0], 1) if stuck is not None and gone_at else None,
         "server": server, "rss_mib": rss, "cpu_s": usage["server"],
         "client_cpu_s": usage["client"],
         # CPU-seconds every other process on the machine used meanwhile, and the share of the
