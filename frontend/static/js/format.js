@@ -1,6 +1,18 @@
 // Pure helpers for rendering: relative times, safe URLs, initials and colours. No DOM.
 
 const MINUTE = 60_000;
+
+// Building an Intl formatter costs far more than using one: keep them.
+const formatters = new Map();
+function formatter(Kind, locale, options) {
+  const key = `${Kind.name}|${locale || ""}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Kind(locale, options);
+    formatters.set(key, f);
+  }
+  return f;
+}
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
@@ -21,14 +33,14 @@ export function relativeTime(iso, nowMs = Date.now(), locale = undefined) {
   const options = sameYear
     ? { day: "numeric", month: "short" }
     : { day: "numeric", month: "short", year: "numeric" };
-  return new Intl.DateTimeFormat(locale, options).format(date);
+  return formatter(Intl.DateTimeFormat, locale, options).format(date);
 }
 
 /** Return a full, unambiguous date and time for a tooltip, or "" for a bad date. */
 export function fullTime(iso, locale = undefined) {
   const at = Date.parse(iso);
   if (!Number.isFinite(at)) return "";
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(at));
+  return formatter(Intl.DateTimeFormat, locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(at));
 }
 
 /**
@@ -58,7 +70,7 @@ export function cleanText(value) {
 
 function graphemes(text) {
   if (typeof Intl !== "undefined" && Intl.Segmenter) {
-    return Array.from(new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text), (s) => s.segment);
+    return Array.from(formatter(Intl.Segmenter, undefined, { granularity: "grapheme" }).segment(text), (s) => s.segment);
   }
   return Array.from(text);
 }

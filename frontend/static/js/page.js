@@ -18,11 +18,11 @@ function tickClock(doc) {
 }
 
 /** Start the live page described by <body data-ws-path>; return a handle for debugging. */
-export function startPage({ hall, cap, announce = false, doc = document }) {
+export function startPage({ hall, cap, announce = false, minIntervalMs = 0, doc = document }) {
   const path = doc.body.getAttribute(BODY.wsPath);
   const feed = new Feed({ cap });
   const layout = hall ? new GridLayout(doc.getElementById(ID.feed)) : null;
-  const view = new FeedView(doc, { hall, announce, layout });
+  const view = new FeedView(doc, { hall, announce, layout, minIntervalMs });
   const conn = connect({
     path,
     resume: () => feed.resumePoint(),

@@ -11,20 +11,63 @@ const ENTER_MS = 1300;   // the longest entrance animation in cards.css, plus a 
 
 export class FeedView {
   /** `root` is the document; `hall` selects the hall-screen rendering; `warn` reports bad posts. */
-  constructor(root, { hall = false, announce = false, layout = null, warn = (...a) => console.warn(...a) } = {}) {
+  /**
+   * `root` is the document; `hall` selects the hall-screen rendering; `announce` fills the ARIA
+   * live region; `layout` places the cards (or null for normal flow); `minIntervalMs` spaces
+   * renders out (a burst of a hundred posts a second becomes a few renders); `warn` reports
+   * posts that cannot be rendered.
+   */
+  constructor(root, { hall = false, announce = false, layout = null, minIntervalMs = 0,
+    warn = (...a) => console.warn(...a), win = globalThis } = {}) {
     this.doc = root;
     this.body = root.body;
     this.container = root.getElementById(ID.feed);
     this.hall = hall;
     this.announce = announce;
     this.layout = layout;          // {apply()} that places the cards, or null for normal flow
+    this.minIntervalMs = minIntervalMs;
+    this.win = win;
+    this.pending = null;           // changes not rendered yet, merged
+    this.lastRender = -Infinity;
+    this.feed = null;
     this.warn = warn;
     this.cards = new Map();        // id -> {post, el}
     this.everLive = false;
   }
 
-  /** Apply a change record from Feed.applyFrame: synchronous, so one frame paints once. */
+  /**
+   * Take a change record from Feed.applyFrame and render it before the next paint. Changes are
+   * merged until then, and the DOM always shows the feed's state after whole frames: a post
+   * and its removal in one frame never reach the screen.
+   */
   update(feed, change) {
+    this.feed = feed;
+    if (!change.changed && !change.wall && !change.announcement) return;
+    const first = this.pending === null;
+    if (first) this.pending = { reset: false, added: new Set(), changed: false, wall: false, announcement: false };
+    const p = this.pending;
+    if (change.reset) {
+      p.reset = true;
+      p.added.clear();
+    }
+    for (const id of change.added) p.added.add(id);
+    p.changed ||= change.changed;
+    p.wall ||= change.wall;
+    p.announcement ||= change.announcement;
+    if (!first) return;
+    const wait = this.lastRender + this.minIntervalMs - this.win.performance.now();
+    const frame = () => this.win.requestAnimationFrame(() => this.flush());
+    if (wait > 0) this.win.setTimeout(frame, wait);
+    else frame();
+  }
+
+  /** Render what changed since the last render, now. */
+  flush() {
+    const change = this.pending;
+    if (change === null) return;
+    this.pending = null;
+    this.lastRender = this.win.performance.now();
+    const feed = this.feed;
     if (change.changed) this.#render(feed.posts(), change);
     if (change.wall && feed.wall) this.#wall(feed.wall);
     if (change.announcement) this.#announcement(feed.announcement);
