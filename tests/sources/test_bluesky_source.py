@@ -18,7 +18,7 @@ from app.sources.base import MemoryCursors, SourceContext, SourceEvent
 from app.sources.bluesky import BlueskySource
 from tests.fakes.jetstream import FakeJetstream, post_record
 
-TIMEOUT = 8.0
+TIMEOUT = 15.0  # generous for a loaded CI machine; normally each wait takes milliseconds
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "bluesky"
 
 

@@ -14,7 +14,7 @@ from app.sources.base import MemoryCursors, SourceContext, SourceEvent
 from app.sources.mastodon import MastodonSource
 from tests.fakes.mastodon_api import FakeMastodon, make_status
 
-TIMEOUT = 8.0
+TIMEOUT = 15.0  # generous for a loaded CI machine; normally each wait takes milliseconds
 
 
 @pytest.fixture
