@@ -379,3 +379,24 @@ async def test_hostile_status_through_the_source_is_inert(inst_a: FakeMastodon) 
     assert post.author.id == "https://evil.example/users/mallory" or post.author.id.startswith("@")
     assert "alert('x')" not in post.text and "framed" not in post.text
     assert "\u202e" not in post.text + post.author.name + (post.content_warning or "")
+
+
+async def test_several_hashtags_each_with_its_own_cursor(inst_a: FakeMastodon) -> None:
+    """Each hashtag is paged with its own cursor; a status carrying both tags comes out once."""
+    inst_a.publish(make_status(1, tag="ASNR14"))
+    inst_a.publish(make_status(2, tag="NeuroRad"))
+    both = make_status(3, tag="ASNR14")
+    both["tags"].append({"name": "neurorad", "url": "https://origin.example/tags/neurorad"})
+    inst_a.publish(both)
+    cursors = MemoryCursors()
+    ctx = SourceContext(wall="w", hashtags=("ASNR14", "NeuroRad"), cursors=cursors)
+    src = MastodonSource(ctx, MastodonSettings(poll_interval_s=2), [inst_a.base], sleep=Sleeps())
+    events = Pump(src.events())
+    try:
+        got = await events.take(3)
+        got += await events.quiet()
+    finally:
+        await events.aclose()
+    assert sorted(i.rsplit("/", 1)[1] for i in ids(got)) == ["1", "2", "3"]
+    host = inst_a.base.removeprefix("http://")
+    assert set(cursors.values) == {f"{host}|asnr14", f"{host}|neurorad"}
