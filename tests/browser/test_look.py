@@ -3,6 +3,7 @@ reduced motion, and screenshots saved for people to look at."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from tests.browser.conftest import CARD, HALL, PHONE, card_count, wall_toml, write_posts
 from tests.browser.posts import demo_photo, showcase_posts
-from tests.conftest import DEMO_TOML, make_post
+from tests.conftest import DEMO_TOML, ServerProcess, make_post
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +24,16 @@ def px(page: Any, selector: str, prop: str = "font-size") -> float:
     return float(value.removesuffix("px"))
 
 
-@pytest.fixture
-def showcase(server_factory: Any, tmp_path: Path) -> Any:
-    """A server whose wall holds the ten showcase posts and adds nothing for a while."""
-    posts = write_posts(tmp_path / "showcase.jsonl", showcase_posts())
-    return server_factory(wall_toml(posts, backfill=10, min_gap_s=600, max_gap_s=600))
+@pytest.fixture(scope="module")
+def showcase(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A server (one for this module) whose wall holds the ten showcase posts and adds nothing
+    for a while."""
+    workdir = tmp_path_factory.mktemp("showcase")
+    posts = write_posts(workdir / "showcase.jsonl", showcase_posts())
+    server = ServerProcess(workdir, wall_toml(posts, backfill=10, min_gap_s=600,
+                                              max_gap_s=600)).start()
+    yield server
+    server.stop()
 
 
 def test_hall_text_is_readable_from_the_back_and_scales_with_the_screen(

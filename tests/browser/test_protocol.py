@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import CARD, PHONE, card_ids
-from tests.conftest import make_post
+from tests.conftest import DEMO_TOML, ServerProcess, make_post
 
 pytestmark = pytest.mark.browser
 
@@ -46,10 +46,13 @@ class FakeServer:
         self.on_connect(ws, len(self.urls) - 1)
 
 
-@pytest.fixture
-def page_url(server_factory: Any) -> str:
-    """The hall screen's URL on a real server whose own posts never reach the page."""
-    return f"{server_factory().url}/walls/asnr14"
+@pytest.fixture(scope="module")
+def page_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The hall screen's URL on a real server (one for this module) whose own posts never
+    reach the page: each test plays the WebSocket itself."""
+    server = ServerProcess(tmp_path_factory.mktemp("protocol"), DEMO_TOML).start()
+    yield f"{server.url}/walls/asnr14"
+    server.stop()
 
 
 def test_client_drops_unsafe_hrefs_even_if_the_server_sent_them(open_page: Any,
@@ -169,3 +172,26 @@ def test_refused_connection_goes_stale_and_backs_off(open_page: Any, page_url: s
     assert page.locator(CARD).count() == 1, "the last posts stay on screen"
     page.wait_for_timeout(1500)  # a quick redial would happen well within this
     assert len(fake.urls) == 1
+
+
+def test_wall_and_announcement_events_update_the_screen(open_page: Any, page_url: str) -> None:
+    """A wall event retitles and rethemes the screen live; an announcement shows until it is
+    withdrawn."""
+    fake = FakeServer(lambda ws, _: ws.send(snapshot([make_post(1)])))
+    page, _ = open_page(page_url, before=fake.install)
+    page.locator(CARD).wait_for()
+    fake.routes[-1].send(events(
+        {"seq": 11, "type": "wall", "wall": {"title": "Day 2 <b>", "theme": "light",
+                                             "hashtags": ["ASNR14", "neurorad"]}},
+        {"seq": 12, "type": "announcement",
+         "announcement": {"id": 5, "text": "Lunch in hall C", "starts_at": None, "ends_at": None}},
+    ))
+    page.wait_for_selector("body[data-theme=light]", state="attached")
+    assert page.locator("#wall-title").inner_text() == "Day 2 <b>"
+    assert page.locator("#wall-hashtags").inner_text().split() == ["#ASNR14", "#neurorad"]
+    announcement = page.locator("#announcement")
+    announcement.wait_for()
+    assert announcement.inner_text() == "Lunch in hall C"
+    fake.routes[-1].send(events({"seq": 13, "type": "announcement",
+                                 "announcement": {"id": 5, "deleted": True}}))
+    announcement.wait_for(state="hidden")

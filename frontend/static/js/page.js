@@ -33,6 +33,7 @@ export function startPage({ hall, cap, announce = false, minIntervalMs = 0, doc 
   setInterval(() => {
     refreshTimes(doc.getElementById(ID.feed));
     tickClock(doc);
+    view.showAnnouncement();
   }, TIME_REFRESH_MS);
   globalThis.addEventListener("online", () => conn.nudge());
   if (layout && doc.fonts) doc.fonts.ready.then(() => layout.apply());

@@ -23,7 +23,7 @@ export class Feed {
     this.epoch = null;
     this.seq = null;
     this.wall = null;
-    this.announcement = null;
+    this.announcements = new Map(); // id -> {id, text, starts_at, ends_at}, oldest first
     this.ids = [];                 // newest first
     this.byId = new Map();
   }
@@ -35,6 +35,17 @@ export class Feed {
 
   get size() {
     return this.ids.length;
+  }
+
+  /** Return the newest announcement whose time window includes `nowMs`, or null. */
+  currentAnnouncement(nowMs = Date.now()) {
+    let current = null;
+    for (const a of this.announcements.values()) {
+      const starts = a.starts_at ? Date.parse(a.starts_at) : -Infinity;
+      const ends = a.ends_at ? Date.parse(a.ends_at) : Infinity;
+      if (!(starts > nowMs) && !(ends <= nowMs)) current = a;
+    }
+    return current;
   }
 
   has(id) {
@@ -125,10 +136,15 @@ export class Feed {
           change.wall = true;
         }
         break;
-      case "announcement":
-        this.announcement = event.announcement ?? null;
+      case "announcement": {
+        const a = event.announcement;
+        if (a === null || typeof a !== "object") break;
+        const key = a.id ?? `seq:${event.seq}`;
+        this.announcements.delete(key);
+        if (!a.deleted) this.announcements.set(key, a);   // {id, deleted: true}: withdrawn
         change.announcement = true;
         break;
+      }
     }
   }
 

@@ -70,7 +70,7 @@ export class FeedView {
     const feed = this.feed;
     if (change.changed) this.#render(feed.posts(), change);
     if (change.wall && feed.wall) this.#wall(feed.wall);
-    if (change.announcement) this.#announcement(feed.announcement);
+    if (change.announcement) this.showAnnouncement();
     if (this.layout && (change.changed || change.wall)) this.layout.apply();
   }
 
@@ -139,14 +139,14 @@ export class FeedView {
     if (THEMES.has(wall.theme)) this.body.setAttribute(BODY.theme, wall.theme);
   }
 
-  #announcement(announcement) {
+  /** Show the feed's current announcement (they have time windows: call it now and then). */
+  showAnnouncement(nowMs = Date.now()) {
     const box = this.doc.getElementById(ID.announcement);
-    if (!box) return;
-    const text = announcement && typeof announcement === "object"
-      ? announcement.text || announcement.body || announcement.message || ""
-      : typeof announcement === "string" ? announcement : "";
-    box.textContent = cleanText(String(text));
-    box.hidden = !text;
+    if (!box || !this.feed) return;
+    const current = this.feed.currentAnnouncement(nowMs);
+    const text = current && typeof current.text === "string" ? cleanText(current.text) : "";
+    if (box.textContent !== text) box.textContent = text;
+    box.hidden = text === "";
   }
 
   /** Show `state` on <body data-connection> and in the badge. */

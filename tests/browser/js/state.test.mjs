@@ -87,9 +87,13 @@ test("heartbeats change nothing; wall and announcement events are kept", () => {
   assert.equal(feed.seq, 10);
   const change = feed.applyFrame(events(
     { seq: 11, type: "wall", wall: { theme: "light" } },
-    { seq: 12, type: "announcement", announcement: { text: "Lunch" } },
+    { seq: 12, type: "announcement", announcement: { id: 1, text: "Lunch" } },
+    { seq: 13, type: "announcement", announcement: { id: 2, text: "Later", starts_at: "2999-01-01T00:00:00Z" } },
   ));
   assert.equal(change.wall, true);
   assert.deepEqual(feed.wall, { slug: "w", theme: "light" });
-  assert.equal(feed.announcement.text, "Lunch");
+  assert.equal(feed.currentAnnouncement().text, "Lunch");
+  assert.equal(feed.currentAnnouncement(Date.parse("2999-06-01T00:00:00Z")).text, "Later");
+  feed.applyFrame(events({ seq: 14, type: "announcement", announcement: { id: 1, deleted: true } }));
+  assert.equal(feed.currentAnnouncement(), null);
 });
