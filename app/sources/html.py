@@ -61,6 +61,7 @@ class _Tokenizer(HTMLParser):
         self._link: dict[str, str] | None = None
         self._link_text: list[str] = []
         self._spans: list[set[str]] = []  # classes of each open span, innermost last
+        self._paragraphs = 0  # open <p> elements
 
     def _hidden(self) -> bool:
         return any("invisible" in classes for classes in self._spans)
@@ -82,6 +83,7 @@ class _Tokenizer(HTMLParser):
         if tag == "br":
             self._break += "\n"
         elif tag == "p":
+            self._paragraphs += 1
             if self.tokens or self._text:
                 self._break = "\n\n"
         elif tag == "span":
@@ -94,7 +96,9 @@ class _Tokenizer(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "span" and self._spans:
+        if tag == "p":
+            self._paragraphs = max(0, self._paragraphs - 1)
+        elif tag == "span" and self._spans:
             if "ellipsis" in self._spans.pop() and self._link is not None:
                 self._link_text.append("…")
         elif tag == "a" and self._link is not None:
@@ -124,6 +128,8 @@ class _Tokenizer(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._hidden():
             return
+        if not self._paragraphs and "\n" in data and not data.strip():
+            return  # source formatting between paragraphs, not content
         if self._link is not None:
             self._link_text.append(data)
         else:

@@ -18,6 +18,14 @@ def test_paragraphs_and_breaks_become_newlines() -> None:
     assert kinds(tokens) == [("text", "one\n\ntwo\nthree\nfour", None)]
 
 
+def test_whitespace_between_paragraphs_is_not_content() -> None:
+    """Newlines that only format the HTML source (other servers' output) add no blank lines."""
+    tokens = html_to_tokens("\n<p>one</p>\n<p>two</p>\n")
+    assert kinds(tokens) == [("text", "one\n\ntwo", None)]
+    spaced = html_to_tokens('<a href="https://a.example">a</a> <a href="https://b.example">b</a>')
+    assert [t.text for t in spaced] == ["a", " ", "b"]
+
+
 def test_hashtag_mention_and_shortened_link() -> None:
     """Mastodon's hashtag/mention anchors become tokens; invisible spans hide, ellipsis adds …."""
     html = (
