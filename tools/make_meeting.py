@@ -2061,6 +2061,7 @@ def post_dict(acc: Account, t: datetime, content: list[dict[str, Any]], *,
         "in_reply_to": reply_to,
         "metrics": {"likes": 0, "reposts": 0, "replies": 0, "quotes": 0},
         "hashtags": list(dict.fromkeys(tags)),
+        "also_on": [],
     }
 
 
