@@ -127,6 +127,10 @@ def table_rows(rows: list[dict[str, Any]]) -> tuple[list[list[str]], list[list[s
             main.append([r["variant"], "-", stuck, r["error"]] + [""] * (len(COLUMNS) - 4))
             continue
         srv = r["server"]
+        if "error" in srv:
+            main.append([r["variant"], str(r["viewers"]), stuck, srv["error"]]
+                        + [""] * (len(COLUMNS) - 4))
+            continue
         share = 100 * r["delivered"] / r["expected"] if r["expected"] else 0.0
         main.append([
             r["variant"], str(r["viewers"]), stuck, f"{srv['published']}/{srv['planned']}",

@@ -225,7 +225,10 @@ async def load(args: argparse.Namespace) -> None:
         watch.cancel()
         elapsed = time.time() - start
         after = machine_sample(args.server_pid)
-        server = (await http.get("/bench/stats")).json()  # while every socket is still open
+        try:  # while every socket is still open
+            server = (await http.get("/bench/stats")).json()
+        except httpx.HTTPError as err:
+            server = {"error": f"/bench/stats: {err!r}"}
         rss = proc_rss(args.server_pid) if args.server_pid else None
     usage = {k: round(after[k] - before[k], 2) for k in before}
     lat = sorted(x for s in connections for x in s.latencies)
@@ -241,7 +244,7 @@ async def load(args: argparse.Namespace) -> None:
         "max_ms": _ms(lat[-1] if lat else None),
         "last_post_after_s": round(last - start, 2) if last else None,
         "elapsed_s": round(elapsed, 2), "start": start,
-        "stuck_gone": stuck is not None and server["subscribers"] <= len(connections),
+        "stuck_gone": stuck is not None and server.get("subscribers", 0) <= len(connections),
         "stuck_gone_after_s": round(gone_at[0], 1) if stuck is not None and gone_at else None,
         "server": server, "rss_mib": rss, "cpu_s": usage["server"],
         "client_cpu_s": usage["client"],

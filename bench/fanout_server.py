@@ -106,9 +106,9 @@ class Publisher:
         self.started_at = time.time()
         for i in range(1, self.planned + 1):
             due = self.started_at + (i - 1) / self.rate
-            delay = due - time.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
+            # Always yield, even when late: like posts arriving one request at a time, and so
+            # the server keeps serving HTTP while a broadcast loop falls behind.
+            await asyncio.sleep(max(due - time.time(), 0))
             self.emit_since = time.time()
             try:
                 await emit(i, self.post(i, due))
