@@ -59,6 +59,11 @@ class Subscription:
             self.overflowed = True
             self.close()
 
+    def stalled(self) -> None:
+        """The client stopped taking frames (its socket send timed out): drop it."""
+        self.overflowed = True
+        self.close()
+
     def close(self) -> None:
         if self.closed:
             return
@@ -207,7 +212,6 @@ class Hub:
             self.frames_sent += 1
             if sub.closed:
                 ch.subscribers.discard(sub)
-                self.dropped += sub.overflowed
         ch.flushed_seq = last
 
     def heartbeat(self) -> None:
@@ -220,7 +224,6 @@ class Hub:
                 sub.offer(frame)
                 if sub.closed:
                     ch.subscribers.discard(sub)
-                    self.dropped += sub.overflowed
 
     async def run_heartbeats(self, interval: float) -> None:
         while True:
@@ -259,6 +262,7 @@ class Hub:
         finally:
             ch.subscribers.discard(sub)
             sub.close()
+            self.dropped += sub.overflowed
 
     def _start_frame(self, ch: _Channel, epoch: str | None, since: int | None) -> str:
         if epoch == ch.epoch and since is not None and 0 <= since <= ch.seq:

@@ -68,7 +68,9 @@ async def run_socket(ws: WebSocket, sub: Subscription, stall_s: float) -> int:
     await asyncio.gather(*pending, return_exceptions=True)
     code = 1000
     for task in done:
-        if isinstance(task.exception(), Overflow):
+        if isinstance(task.exception(), TimeoutError):
+            sub.stalled()
+        if isinstance(task.exception(), Overflow | TimeoutError):
             code = CLOSE_TRY_AGAIN
     return code
 

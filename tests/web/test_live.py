@@ -196,7 +196,7 @@ def _stuck_client(url: str) -> socket.socket:
 
 async def test_a_client_that_stops_reading_is_dropped_without_delaying_others(make_settings: Callable[..., Settings]) -> None:
     """P6 end to end: a stuck client is disconnected while 20 readers get every event."""
-    settings = make_settings(hub={"batch_ms": 20, "queue_frames": 16, "send_timeout_s": 1})
+    settings = make_settings(hub={"batch_ms": 20, "queue_frames": 64, "send_timeout_s": 1})
     async with serve(settings) as srv:
         stuck = _stuck_client(srv.ws)
         readers = [await websockets.connect(f"{srv.ws}/ws/walls/w") for _ in range(20)]
