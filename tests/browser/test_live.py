@@ -35,7 +35,8 @@ def test_wall_shows_snapshot_then_live_posts(server_factory: Any, open_page: Any
 
 
 def test_wall_recovers_after_server_kill_without_duplicates(server_factory: Any, open_page: Any,
-                                                            tmp_path: Path) -> None:
+                                                            tmp_path: Path,
+                                                            screenshots: Path) -> None:
     """After kill -9 the badge shows and the page leaves live; after a restart it is live again
     by itself, keeps receiving posts, and never shows a post twice."""
     posts = write_posts(tmp_path / "posts.jsonl", [make_post(n) for n in range(200)])
@@ -50,6 +51,8 @@ def test_wall_recovers_after_server_kill_without_duplicates(server_factory: Any,
     # The first retry fails too (nobody listens): the screen says it is showing old posts.
     page.wait_for_selector("body[data-connection=stale]", state="attached", timeout=10_000)
     assert "Offline" in badge.inner_text()
+    page.wait_for_function("() => document.getAnimations().length === 0")
+    page.screenshot(path=screenshots / "hall-offline-1920x1080.png")
     before = card_count(page)
     assert before > 0, "the last posts stay on screen while offline"
 

@@ -7,7 +7,8 @@ import { cleanText } from "./format.js";
 
 const LAYOUTS = new Set(["grid", "spotlight", "ticker"]);
 const THEMES = new Set(["dark", "light", "contrast"]);
-const ENTER_MS = 1300;   // the longest entrance animation in cards.css, plus a little
+const ENTER_MS = 1300;            // the longest entrance animation in cards.css, plus a little
+const ANNOUNCE_EVERY_MS = 5000;
 
 export class FeedView {
   /** `root` is the document; `hall` selects the hall-screen rendering; `warn` reports bad posts. */
@@ -30,6 +31,9 @@ export class FeedView {
     this.pending = null;           // changes not rendered yet, merged
     this.lastRender = -Infinity;
     this.feed = null;
+    this.unsaid = { count: 0, last: null };   // new posts not announced yet
+    this.sayTimer = null;
+    this.lastSaid = -Infinity;
     this.warn = warn;
     this.cards = new Map();        // id -> {post, el}
     this.everLive = false;
@@ -115,16 +119,32 @@ export class FeedView {
     setTimeout(() => el.removeAttribute(CARD.entering), ENTER_MS);
   }
 
+  /**
+   * Tell screen-reader users about new posts, politely and not too often: at most one message
+   * every ANNOUNCE_EVERY_MS, counting what arrived in between.
+   */
   #say(added) {
+    if (added.length === 0) return;
+    this.unsaid.count += added.length;
+    this.unsaid.last = added[0];
+    if (this.sayTimer !== null) return;
+    const wait = this.lastSaid + ANNOUNCE_EVERY_MS - this.win.performance.now();
+    this.sayTimer = this.win.setTimeout(() => this.#sayNow(), Math.max(0, wait));
+  }
+
+  #sayNow() {
+    this.sayTimer = null;
     const region = this.doc.getElementById(ID.announcer);
-    if (!region || added.length === 0) return;
-    if (added.length === 1) {
-      const p = added[0];
-      const who = cleanText((p.author && (p.author.name || p.author.handle)) || "someone");
-      const text = cleanText(p.content_warning ? `Content warning: ${p.content_warning}` : p.text || "");
+    const { count, last } = this.unsaid;
+    this.unsaid = { count: 0, last: null };
+    if (!region || count === 0) return;
+    this.lastSaid = this.win.performance.now();
+    if (count === 1) {
+      const who = cleanText((last.author && (last.author.name || last.author.handle)) || "someone");
+      const text = cleanText(last.content_warning ? `Content warning: ${last.content_warning}` : last.text || "");
       region.textContent = `New post by ${who}: ${text.length > 140 ? `${text.slice(0, 140)}…` : text}`;
     } else {
-      region.textContent = `${added.length} new posts`;
+      region.textContent = `${count} new posts`;
     }
   }
 

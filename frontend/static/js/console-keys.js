@@ -1,0 +1,42 @@
+// The console's keyboard: one table of shortcuts, used to dispatch keys and to draw the help
+// overlay and the strip of keys at the bottom. No DOM beyond reading a KeyboardEvent.
+
+/** Every shortcut: the keys (KeyboardEvent.key values), the command, and words for people. */
+export const SHORTCUTS = Object.freeze([
+  { keys: ["j", "ArrowDown"], command: "next", label: "Next post", show: "j ↓" },
+  { keys: ["k", "ArrowUp"], command: "prev", label: "Previous post", show: "k ↑" },
+  { keys: ["a"], command: "approve", label: "Approve (queue)", show: "a" },
+  { keys: ["h"], command: "hide", label: "Hide", show: "h" },
+  { keys: ["p"], command: "pin", label: "Pin / unpin (queue: approve and pin)", show: "p" },
+  { keys: ["b"], command: "block", label: "Block the author (asks first)", show: "b" },
+  { keys: ["u"], command: "undo", label: "Undo your last decision", show: "u" },
+  { keys: ["Tab"], command: "switch", label: "Switch between queue and wall", show: "Tab" },
+  { keys: ["/"], command: "filter", label: "Filter the queue", show: "/" },
+  { keys: ["o"], command: "open", label: "Open the original post", show: "o" },
+  { keys: ["?"], command: "help", label: "Show these shortcuts", show: "?" },
+]);
+
+const BY_KEY = new Map(SHORTCUTS.flatMap((s) => s.keys.map((k) => [k, s.command])));
+
+/** Return whether the event's target takes typing (then only Escape is ours). */
+export function isTyping(target) {
+  if (!target || typeof target.closest !== "function") return false;
+  return target.closest("input, textarea, select, [contenteditable=''], [contenteditable=true]") !== null;
+}
+
+/**
+ * Return the command for a keydown `event`, or null when it is not ours: keys with Ctrl, Alt
+ * or Meta, keys typed into a field, and Tab while focus is in the side panels stay the browser's.
+ */
+export function commandFor(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  if (event.key === "Escape") return isTyping(event.target) ? "leave" : null;
+  if (isTyping(event.target)) return null;
+  if (event.key === "Tab") {
+    const t = event.target;
+    const inLists = !t || t === t.ownerDocument?.body || (typeof t.closest === "function" && t.closest("[data-list]") !== null);
+    return inLists ? "switch" : null;
+  }
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  return BY_KEY.get(key) || null;
+}

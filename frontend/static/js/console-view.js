@@ -1,0 +1,207 @@
+// DOM pieces of the moderator console: post items for the two lists, keyed list rendering
+// with short-lived "decided by someone else" notes, toasts, and rows for the side panels.
+// createElement + textContent only.
+
+import { buildCard, el } from "./card.js";
+import { fullTime, relativeTime } from "./format.js";
+import { reasonParts, reasonTone } from "./console-queue.js";
+
+const NOTE_MS = 2500;
+
+/** Return a button for `action` with its key shown, e.g. "Approve a". */
+export function actionButton(action, label, key, tone = "") {
+  const b = el("button", `btn btn--small btn--act${tone ? ` btn--${tone}` : ""}`);
+  b.type = "button";
+  b.dataset.action = action;
+  b.append(el("span", "", label), el("kbd", "", key));
+  b.setAttribute("tabindex", "-1");
+  return b;
+}
+
+/**
+ * Return the list item for a post: flags (reason, pinned), the card, the action buttons.
+ * `kind` is "queue" or "wall".
+ */
+export function buildItem(post, { kind, reason = null, pendingMode = false }) {
+  const li = el("li", `item item--${kind}`);
+  li.setAttribute("role", "option");
+  li.setAttribute("aria-selected", "false");
+  li.dataset.itemId = post.id;
+  const flags = el("div", "item__flags");
+  if (kind === "queue") {
+    const parts = reasonParts(reason);
+    if (parts.length === 0) flags.append(el("span", "flag flag--info", pendingMode ? "pre-moderation" : "held for review"));
+    for (const part of parts) {
+      const flag = el("span", `flag flag--${reasonTone(part)}`, part);
+      flag.setAttribute("dir", "auto");
+      flags.append(flag);
+    }
+  }
+  if (post.pinned) flags.append(el("span", "flag flag--pin", "Pinned"));
+  if (post.content_warning) flags.append(el("span", "flag flag--warn", "CW"));
+  if (post.sensitive) flags.append(el("span", "flag flag--warn", "sensitive media"));
+  if (flags.childElementCount > 0) li.append(flags);
+
+  const card = buildCard(post, { hall: false });
+  card.removeAttribute("tabindex");
+  card.classList.add("card--console");
+  li.append(card);
+
+  const actions = el("div", "item__actions");
+  if (kind === "queue") {
+    actions.append(actionButton("approve", "Approve", "a", "ok"), actionButton("hide", "Hide", "h", "danger"),
+      actionButton("pin", "Approve + pin", "p"), actionButton("block", "Block author", "b"));
+  } else {
+    actions.append(actionButton("hide", "Hide", "h", "danger"),
+      actionButton("pin", post.pinned ? "Unpin" : "Pin", "p"), actionButton("block", "Block author", "b"));
+  }
+  li.append(actions);
+  if (post.pinned) li.dataset.pinned = "";
+  return li;
+}
+
+/**
+ * A list of post items kept in the order given, keyed by post id. An item that leaves while
+ * `notes` has words for it ("hidden by bob") stays for a moment, greyed, with those words.
+ */
+export class ListView {
+  constructor(container, { build, idPrefix }) {
+    this.container = container;
+    this.build = build;              // (id) -> {li, version} for a new or changed item
+    this.idPrefix = idPrefix;
+    this.nodes = new Map();          // id -> {li, version}
+    this.notes = new Map();          // id -> note, for items others decided
+    this.selected = null;
+    this.counter = 0;
+  }
+
+  /** Note that `id` was decided by someone else; shown if the item leaves within NOTE_MS. */
+  note(id, text) {
+    this.notes.set(id, text);
+    setTimeout(() => this.notes.delete(id), NOTE_MS);
+    const node = this.nodes.get(id);
+    if (node && node.li.dataset.decided !== undefined) node.li.querySelector(".item__note").textContent = text;
+  }
+
+  /** Make the DOM show `ids` in order; `versionOf(id)` changes when an item must be rebuilt. */
+  render(ids, versionOf) {
+    const wanted = new Set(ids);
+    for (const [id, node] of this.nodes) {
+      if (wanted.has(id)) continue;
+      this.nodes.delete(id);
+      const note = this.notes.get(id);
+      if (note) this.#ghost(node.li, note);
+      else node.li.remove();
+    }
+    let cursor = this.container.firstChild;
+    for (const id of ids) {
+      let node = this.nodes.get(id);
+      const version = versionOf(id);
+      if (node && node.version !== version) {
+        const fresh = this.build(id);
+        fresh.id = node.li.id;
+        node.li.replaceWith(fresh);
+        if (cursor === node.li) cursor = fresh;
+        node = { li: fresh, version };
+        this.nodes.set(id, node);
+      } else if (!node) {
+        const li = this.build(id);
+        this.counter += 1;
+        li.id = `${this.idPrefix}-${this.counter}`;
+        node = { li, version };
+        this.nodes.set(id, node);
+      }
+      while (cursor && cursor.dataset && cursor.dataset.decided !== undefined) cursor = cursor.nextSibling;
+      if (node.li === cursor) cursor = cursor.nextSibling;
+      else this.container.insertBefore(node.li, cursor);
+    }
+    this.#mark();
+  }
+
+  #ghost(li, note) {
+    li.dataset.decided = "";
+    li.setAttribute("aria-selected", "false");
+    li.setAttribute("aria-disabled", "true");
+    for (const b of li.querySelectorAll("button")) b.disabled = true;
+    li.prepend(el("p", "item__note", note));
+    setTimeout(() => li.remove(), NOTE_MS);
+  }
+
+  /** Select `id` (or nothing); scroll it into view when asked. */
+  select(id, { scroll = true } = {}) {
+    this.selected = id;
+    this.#mark();
+    const node = id === null ? null : this.nodes.get(id);
+    if (node) {
+      this.container.setAttribute("aria-activedescendant", node.li.id);
+      if (scroll) node.li.scrollIntoView({ block: "nearest" });
+    } else {
+      this.container.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  #mark() {
+    for (const [id, node] of this.nodes) {
+      const on = id === this.selected;
+      if ((node.li.getAttribute("aria-selected") === "true") !== on) node.li.setAttribute("aria-selected", String(on));
+    }
+  }
+
+  /** Return the post id of the item holding `element`, or null. */
+  idAt(element) {
+    const li = element && element.closest ? element.closest("li[data-item-id]") : null;
+    return li && li.dataset.decided === undefined ? li.dataset.itemId : null;
+  }
+
+  /** Mark `id` busy (a request in flight) or not. */
+  busy(id, on) {
+    const node = this.nodes.get(id);
+    if (node) node.li.toggleAttribute("data-busy", on);
+  }
+}
+
+/** Show a short message at the bottom corner; `tone` "info" | "ok" | "warn" | "error". */
+export function toast(container, text, tone = "info", ms = 4000) {
+  const t = el("div", `toast toast--${tone}`, text);
+  t.dataset.tone = tone;
+  container.append(t);
+  while (container.childElementCount > 4) container.firstElementChild.remove();
+  setTimeout(() => t.remove(), ms);
+  return t;
+}
+
+/** Return a row for the activity log from an audit entry or a feed decision. */
+export function activityRow(d, words) {
+  const li = el("li", `row row--log row--${d.action}`);
+  li.dataset.decisionId = String(d.id ?? "");
+  const time = el("time", "row__time", relativeTime(d.at));
+  if (d.at) {
+    time.setAttribute("datetime", d.at);
+    time.setAttribute("data-time", d.at);
+    time.setAttribute("title", fullTime(d.at));
+  }
+  const text = el("span", "row__text");
+  text.append(el("strong", "", d.actor || "?"), document.createTextNode(` ${words}`));
+  li.append(text, time);
+  if (d.reason) {
+    const reason = el("span", "row__sub", d.reason);
+    reason.setAttribute("dir", "auto");
+    li.append(reason);
+  }
+  return li;
+}
+
+/** Return a row with a title, a sub line and a remove button carrying `data-*` from `data`. */
+export function removableRow(title, sub, buttonLabel, data) {
+  const li = el("li", "row");
+  const main = el("div", "row__main");
+  const t = el("span", "row__title", title);
+  t.setAttribute("dir", "auto");
+  main.append(t);
+  if (sub) main.append(el("span", "row__sub", sub));
+  const b = el("button", "btn btn--small btn--ghost", buttonLabel);
+  b.type = "button";
+  for (const [k, v] of Object.entries(data)) b.dataset[k] = String(v);
+  li.append(main, b);
+  return li;
+}
