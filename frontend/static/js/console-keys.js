@@ -1,19 +1,22 @@
 // The console's keyboard: one table of shortcuts, used to dispatch keys and to draw the help
 // overlay and the strip of keys at the bottom. No DOM beyond reading a KeyboardEvent.
 
-/** Every shortcut: the keys (KeyboardEvent.key values), the command, and words for people. */
+/**
+ * Every shortcut: the keys (KeyboardEvent.key values), the command, a short word for the strip
+ * at the bottom and a longer one for the help overlay.
+ */
 export const SHORTCUTS = Object.freeze([
-  { keys: ["j", "ArrowDown"], command: "next", label: "Next post", show: "j ↓" },
-  { keys: ["k", "ArrowUp"], command: "prev", label: "Previous post", show: "k ↑" },
-  { keys: ["a"], command: "approve", label: "Approve (queue)", show: "a" },
-  { keys: ["h"], command: "hide", label: "Hide", show: "h" },
-  { keys: ["p"], command: "pin", label: "Pin / unpin (queue: approve and pin)", show: "p" },
-  { keys: ["b"], command: "block", label: "Block the author (asks first)", show: "b" },
-  { keys: ["u"], command: "undo", label: "Undo your last decision", show: "u" },
-  { keys: ["Tab"], command: "switch", label: "Switch between queue and wall", show: "Tab" },
-  { keys: ["/"], command: "filter", label: "Filter the queue", show: "/" },
-  { keys: ["o"], command: "open", label: "Open the original post", show: "o" },
-  { keys: ["?"], command: "help", label: "Show these shortcuts", show: "?" },
+  { keys: ["j", "ArrowDown"], command: "next", short: "next", label: "Next post", show: "j ↓" },
+  { keys: ["k", "ArrowUp"], command: "prev", short: "previous", label: "Previous post", show: "k ↑" },
+  { keys: ["a"], command: "approve", short: "approve", label: "Approve (queue)", show: "a" },
+  { keys: ["h"], command: "hide", short: "hide", label: "Hide", show: "h" },
+  { keys: ["p"], command: "pin", short: "pin", label: "Pin / unpin (queue: approve and pin)", show: "p" },
+  { keys: ["b"], command: "block", short: "block author", label: "Block the author (asks first)", show: "b" },
+  { keys: ["u"], command: "undo", short: "undo", label: "Undo your last decision", show: "u" },
+  { keys: ["Tab"], command: "switch", short: "queue ⇄ wall", label: "Switch between queue and wall", show: "Tab" },
+  { keys: ["/"], command: "filter", short: "filter", label: "Filter the queue", show: "/" },
+  { keys: ["o"], command: "open", short: "open original", label: "Open the original post", show: "o" },
+  { keys: ["?"], command: "help", short: "all shortcuts", label: "Show these shortcuts", show: "?" },
 ]);
 
 const BY_KEY = new Map(SHORTCUTS.flatMap((s) => s.keys.map((k) => [k, s.command])));

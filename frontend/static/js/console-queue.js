@@ -16,6 +16,16 @@ export function matches(post, reason, query) {
   return q.split(/\s+/).every((word) => text.includes(word));
 }
 
+function compareArrival(a, b) {
+  const oa = (a.moderation && Number(a.moderation.order)) || 0;
+  const ob = (b.moderation && Number(b.moderation.order)) || 0;
+  if (oa !== ob) return oa - ob;
+  const ta = Date.parse(a.created_at) || 0;
+  const tb = Date.parse(b.created_at) || 0;
+  if (ta !== tb) return ta - tb;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /**
  * The pending posts, each with its reason and an arrival rank. Oldest first is what a queue
  * means (first in, first decided); newest first is there for a burst.
@@ -39,11 +49,15 @@ export class Queue {
     return this.items.get(id) || null;
   }
 
-  /** Replace everything with `posts` from the REST API (newest first, with `moderation`). */
+  /**
+   * Replace everything with `posts` from the REST API (with `moderation`). Posts held back share
+   * an order key, so arrival is approximated by (order key, creation time, id).
+   */
   load(posts) {
     this.items = new Map();
     this.rank = 0;
-    const list = Array.isArray(posts) ? posts.slice().reverse() : [];
+    const list = Array.isArray(posts) ? posts.filter((p) => p && typeof p.id === "string") : [];
+    list.sort(compareArrival);
     for (const post of list) {
       const reason = post && post.moderation ? post.moderation.reason : null;
       this.add(post, reason);

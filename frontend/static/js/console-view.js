@@ -30,7 +30,7 @@ export function buildItem(post, { kind, reason = null, pendingMode = false }) {
   const flags = el("div", "item__flags");
   if (kind === "queue") {
     const parts = reasonParts(reason);
-    if (parts.length === 0) flags.append(el("span", "flag flag--info", pendingMode ? "pre-moderation" : "held for review"));
+    if (parts.length === 0 && !pendingMode) flags.append(el("span", "flag flag--info", "held for review"));
     for (const part of parts) {
       const flag = el("span", `flag flag--${reasonTone(part)}`, part);
       flag.setAttribute("dir", "auto");

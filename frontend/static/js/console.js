@@ -379,6 +379,8 @@ function activityWords(d) {
     case "block": return `blocked ${after.kind || ""} ${after.value || ""}`.trim();
     case "unblock": return `removed the block on ${d.before?.kind || ""} ${d.before?.value || ""}`.trim();
     case "undo": return d.post_id ? `undid a decision on ${snippet(d.post_id)}` : "undid a block";
+    case "announce": return `announced “${after.text || ""}”`;
+    case "withdraw": return "withdrew an announcement";
     default: return `${d.action} ${d.post_id ? snippet(d.post_id) : ""}`.trim();
   }
 }
@@ -587,7 +589,7 @@ function drawKeys() {
   const help = $("help-keys");
   for (const s of SHORTCUTS) {
     const item = el("span", "keys__item");
-    item.append(el("kbd", "", s.show), el("span", "", s.label.replace(/ \(.*\)$/, "")));
+    item.append(el("kbd", "", s.show), el("span", "", s.short));
     strip.append(item);
     help.append(el("dt", "", s.show), el("dd", "", s.label));
   }

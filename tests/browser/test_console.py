@@ -1,0 +1,342 @@
+"""The moderator console in Chromium against a real server: login, keyboard moderation seen on a
+hall screen, two moderators on one queue, hide-to-gone latency, and screenshots."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.sync.client import connect as ws_connect
+
+from tests.browser.conftest import ROOT, wall_toml, write_posts
+from tests.conftest import ServerProcess, make_post
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+SELECTED = "#{list} li[aria-selected=true]"
+ARTIFACTS = ROOT / "test-artifacts"
+MEETING = ROOT / "app" / "data" / "meeting" / "meeting.jsonl"
+
+
+def add_user(server: ServerProcess, name: str, role: str = "moderator") -> None:
+    """Create a user through the command line, as an operator would."""
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "user", "add", name, "--role", role, "--password-stdin",
+         "--config", str(server.config)],
+        input=PASSWORD + "\n", capture_output=True, text=True, env=server.env,
+        cwd=server.workdir, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def moderated_toml(replay: Path, mode: str, *, backfill: int) -> str:
+    """A replay wall with the given moderation mode that stops after its backfill."""
+    toml = wall_toml(replay, backfill=backfill, loop=False, min_gap_s=600, max_gap_s=600)
+    return toml.replace('sources = ["replay"]', f'sources = ["replay"]\nmoderation = "{mode}"')
+
+
+@pytest.fixture
+def contexts(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Open browser contexts: `new(viewport=None)`; each page in them fails the test at teardown
+    on an uncaught script error or a CSP violation."""
+    opened: list[Any] = []
+    problems: list[str] = []
+
+    def new(viewport: dict[str, int] | None = None) -> Any:
+        context = browser.new_context(viewport=viewport or {"width": 1600, "height": 900},
+                                      locale="en-GB", timezone_id="UTC")
+        context.set_default_timeout(10_000)
+
+        def watch(page: Any) -> None:
+            page.on("pageerror", lambda err: problems.append(f"error: {err}"))
+            page.on("console", lambda msg: problems.append(f"csp: {msg.text}")
+                    if "Content Security Policy" in msg.text else None)
+
+        context.on("page", watch)
+        opened.append(context)
+        return context
+
+    yield new
+    for context in opened:
+        context.close()
+    assert not problems, problems
+
+
+def console(new_context: Callable[..., Any], server: ServerProcess, user: str, *,
+            viewport: dict[str, int] | None = None, before: Callable[[Any], None] | None = None,
+            ) -> Any:
+    """Log `user` in (API) in a new context and open the console, live."""
+    context = new_context(viewport)
+    r = context.request.post(f"{server.url}/api/v1/login",
+                             data={"username": user, "password": PASSWORD})
+    assert r.status == 200, r.text()
+    page = context.new_page()
+    if before is not None:
+        before(page)
+    page.goto(f"{server.url}/moderate/t")
+    page.wait_for_selector("body[data-page=moderate][data-connection=live]", state="attached")
+    return page
+
+
+def hall(new_context: Callable[..., Any], server: ServerProcess) -> Any:
+    """Open the public hall screen in its own context, live."""
+    page = new_context({"width": 1920, "height": 1080}).new_page()
+    page.goto(f"{server.url}/walls/t")
+    page.wait_for_selector("body[data-connection=live]", state="attached")
+    return page
+
+
+def selected(page: Any, list_id: str = "queue") -> str:
+    """Return the post id of the selected item in the console's `list_id`."""
+    locator = page.locator(SELECTED.format(list=list_id))
+    locator.wait_for()
+    return str(locator.get_attribute("data-item-id"))
+
+
+def audit(page: Any, server: ServerProcess) -> list[dict[str, Any]]:
+    return list(page.context.request.get(f"{server.url}/api/v1/walls/t/audit").json())
+
+
+def test_login_shows_errors_then_lands_on_the_console(server_factory: Any, contexts: Any,
+                                                       tmp_path: Path) -> None:
+    """A wrong password and a throttled account show errors; the right password opens the console."""
+    replay = write_posts(tmp_path / "posts.jsonl", [make_post(n) for n in range(3)])
+    server = server_factory(moderated_toml(replay, "pre", backfill=3))
+    add_user(server, "alice")
+    page = contexts().new_page()
+    response = page.goto(f"{server.url}/moderate/t")
+    assert response is not None and response.status == 401
+    page.fill("#login-username", "alice")
+    page.fill("#login-password", "wrong")
+    page.click("#login-submit")
+    page.wait_for_selector("#login-error:has-text('Wrong username or password')")
+    for _ in range(5):  # the per-user limit is five failures: the next attempt waits
+        page.fill("#login-username", "bob")
+        page.fill("#login-password", "wrong")
+        page.click("#login-submit")
+        page.wait_for_selector("#login-error:not([hidden])")
+        page.wait_for_selector("#login-submit:enabled")
+    page.fill("#login-password", "still wrong")
+    page.click("#login-submit")
+    page.wait_for_selector("#login-error:has-text('Try again in')")
+    assert page.is_disabled("#login-submit")
+
+    page.reload()
+    page.fill("#login-username", "alice")
+    page.fill("#login-password", PASSWORD)
+    page.press("#login-password", "Enter")
+    page.wait_for_selector("body[data-page=moderate][data-connection=live]", state="attached")
+    assert page.url.endswith("/moderate/t")
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 3")
+    assert page.inner_text(".user__name") == "alice"
+
+
+def test_keyboard_approve_hide_undo_reach_the_hall_screen(server_factory: Any, contexts: Any,
+                                                          tmp_path: Path) -> None:
+    """On a pre-moderated wall, `a` puts a post on a hall screen in another context, `h` hides
+    the next one, and `u` undoes in order: the hide (back to the queue), then the approval."""
+    replay = write_posts(tmp_path / "posts.jsonl", [make_post(n) for n in range(10)])
+    server = server_factory(moderated_toml(replay, "pre", backfill=10))
+    add_user(server, "alice")
+    screen = hall(contexts, server)
+    page = console(contexts, server, "alice")
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 10")
+    assert screen.locator("[data-post-id]").count() == 0
+
+    first = selected(page)
+    assert first == "x:100000", "oldest first"
+    page.keyboard.press("a")
+    screen.wait_for_selector(f'[data-post-id="{first}"]', state="attached")
+    second = selected(page)
+    assert second == "x:100001", "the selection moved on to the next post"
+    page.wait_for_selector(f'#wall li[data-item-id="{first}"]', state="attached")
+
+    page.keyboard.press("h")
+    page.wait_for_selector(f'#queue li[data-item-id="{second}"]', state="detached")
+    assert selected(page) == "x:100002"
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 8")
+
+    page.keyboard.press("u")  # undo the hide: the post is pending again, and selected
+    page.wait_for_selector(f'#queue li[data-item-id="{second}"][aria-selected=true]')
+    page.keyboard.press("u")  # undo the approval: the post leaves the hall screen
+    screen.wait_for_selector(f'[data-post-id="{first}"]', state="detached")
+    page.wait_for_selector(f'#queue li[data-item-id="{first}"]', state="attached")
+    actions = [(e["action"], e["post_id"]) for e in audit(page, server)]
+    assert actions[-2:] == [("hide", second), ("approve", first)]
+    assert [a for a, _ in actions].count("undo") == 2
+    assert screen.locator("[data-post-id]").count() == 0
+
+
+def test_two_moderators_see_each_other_and_never_act_twice(server_factory: Any, contexts: Any,
+                                                           tmp_path: Path) -> None:
+    """Bob's console drops the post Alice hid, live, with her name; when Bob's feed lags and he
+    hides a post she already hid, he sees the conflict and the audit has one hide."""
+    replay = write_posts(tmp_path / "posts.jsonl", [make_post(n) for n in range(6)])
+    server = server_factory(moderated_toml(replay, "pre", backfill=6))
+    add_user(server, "alice")
+    add_user(server, "bob")
+    held: list[str] = []
+    hold = threading.Event()
+
+    def lag_feed(page: Any) -> None:
+        def route(ws: Any) -> None:
+            upstream = ws.connect_to_server()
+
+            def deliver(message: str | bytes) -> None:
+                if hold.is_set():
+                    held.append(str(message))
+                else:
+                    ws.send(message)
+
+            upstream.on_message(deliver)
+
+        page.route_web_socket("**/ws/moderate/**", route)
+
+    alice = console(contexts, server, "alice")
+    bob = console(contexts, server, "bob", before=lag_feed)
+    for page in (alice, bob):
+        page.wait_for_function("() => document.querySelectorAll('#queue li').length === 6")
+
+    first = selected(alice)
+    assert selected(bob) == first
+    alice.keyboard.press("h")
+    bob.wait_for_selector(f'#queue li[data-item-id="{first}"][data-decided]:has-text("hidden by alice")',
+                          state="attached")
+    bob.wait_for_selector(f'#queue li[data-item-id="{first}"]', state="detached")
+    bob.wait_for_selector('#activity li:has-text("hid")', state="attached")
+
+    hold.set()  # Bob's feed now lags behind
+    second = selected(alice)
+    assert selected(bob) == second
+    alice.keyboard.press("h")
+    alice.wait_for_selector(f'#queue li[data-item-id="{second}"]', state="detached")
+    # Alice's hide is committed (her own feed reports it) before Bob, who has not heard, tries.
+    alice.wait_for_function("() => document.querySelectorAll('#activity li').length === 2")
+    bob.keyboard.press("h")
+    toast = bob.wait_for_selector(".toast--warn")
+    assert toast is not None and "already hidden" in toast.inner_text().lower()
+    hold.clear()
+    bob.wait_for_selector(f'#queue li[data-item-id="{second}"]', state="detached")
+
+    hides = [(e["post_id"], e["actor"]) for e in audit(bob, server) if e["action"] == "hide"]
+    assert sorted(hides) == [(first, "alice"), (second, "alice")]
+
+
+def test_hide_to_gone_latency_with_twenty_viewers(server_factory: Any, contexts: Any,
+                                                   tmp_path: Path) -> None:
+    """Ten keyboard hides on the console each remove the card from a hall screen watched with
+    twenty other viewers connected; median and worst go to test-artifacts/hide-latency.json."""
+    replay = write_posts(tmp_path / "posts.jsonl", [make_post(n) for n in range(24)])
+    server = server_factory(moderated_toml(replay, "post", backfill=24))
+    add_user(server, "alice")
+    stop = threading.Event()
+    viewers_ready = threading.Barrier(21)
+
+    def viewer() -> None:
+        with ws_connect(f"ws://127.0.0.1:{server.port}/ws/walls/t", open_timeout=10) as ws:
+            ws.recv(timeout=10)  # the snapshot
+            viewers_ready.wait(timeout=20)
+            while not stop.is_set():
+                try:
+                    ws.recv(timeout=0.5)
+                except TimeoutError:
+                    continue
+
+    threads = [threading.Thread(target=viewer, daemon=True) for _ in range(20)]
+    for t in threads:
+        t.start()
+    try:
+        viewers_ready.wait(timeout=20)
+        screen = hall(contexts, server)
+        screen.wait_for_function("() => document.querySelectorAll('[data-post-id]').length === 24")
+        screen.evaluate("""() => {
+            window.__gone = {};
+            new MutationObserver((records) => {
+                for (const r of records) for (const n of r.removedNodes) {
+                    if (n.nodeType === 1 && n.dataset && n.dataset.postId) window.__gone[n.dataset.postId] = Date.now();
+                }
+            }).observe(document.body, {childList: true, subtree: true});
+        }""")
+        page = console(contexts, server, "alice")
+        page.wait_for_function("() => document.querySelectorAll('#wall li').length === 24")
+        page.evaluate("() => document.addEventListener('keydown', () => { window.__key = Date.now(); }, true)")
+        page.keyboard.press("Tab")
+        page.wait_for_selector("#wall-panel.is-active")
+        latencies: list[float] = []
+        wall_clock: list[float] = []
+        for _ in range(10):
+            post_id = selected(page, "wall")
+            assert screen.locator(f'[data-post-id="{post_id}"]').count() == 1
+            started = time.monotonic()
+            page.keyboard.press("h")
+            screen.wait_for_selector(f'[data-post-id="{post_id}"]', state="detached", timeout=5_000)
+            wall_clock.append((time.monotonic() - started) * 1000)
+            key_at = page.evaluate("() => window.__key")
+            gone_at = screen.evaluate("id => window.__gone[id]", post_id)
+            latencies.append(float(gone_at - key_at))
+            page.wait_for_function("id => !document.querySelector(`#wall li[data-item-id=\"${id}\"]`)",
+                                   arg=post_id)
+        assert screen.locator("[data-post-id]").count() == 14
+        viewers = page.context.request.get(f"{server.url}/api/v1/walls/t/queue").json()["viewers"]
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=5)
+    result = {
+        "hides": 10, "other_viewers": 20, "viewers_seen_by_server": viewers,
+        "median_ms": round(statistics.median(latencies), 1), "worst_ms": round(max(latencies), 1),
+        "samples_ms": [round(x, 1) for x in latencies],
+        "python_wall_clock_median_ms": round(statistics.median(wall_clock), 1),
+        "python_wall_clock_worst_ms": round(max(wall_clock), 1),
+        "method": "Date.now() at keydown on the console vs MutationObserver removal on the hall page",
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "hide-latency.json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    print(f"\nhide-to-gone latency: median {result['median_ms']} ms, worst {result['worst_ms']} ms "
+          f"(Python wall clock: median {result['python_wall_clock_median_ms']} ms, "
+          f"worst {result['python_wall_clock_worst_ms']} ms)")
+
+
+def test_console_screenshots(server_factory: Any, contexts: Any, tmp_path: Path,
+                             screenshots: Path) -> None:
+    """The console with real conference posts at 1920x1080 and 1366x768, saved for people to see."""
+    posts = [json.loads(line) for line in MEETING.read_text("utf-8").splitlines()[:60]]
+    replay = write_posts(tmp_path / "posts.jsonl", posts)
+    toml = moderated_toml(replay, "pre", backfill=60).replace(
+        "wordlist = false\nqueue_sensitive = false", "wordlist = true\nqueue_sensitive = true")
+    server = server_factory(toml)
+    add_user(server, "alice")
+    page = console(contexts, server, "alice", viewport={"width": 1920, "height": 1080})
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length > 30")
+    api = page.context.request
+    base = f"{server.url}/api/v1/walls/t"
+    pending = api.get(f"{base}/posts?state=pending&limit=100").json()
+    for post in pending[:14]:
+        api.post(f"{base}/posts/{post['id']}/approve")
+    api.post(f"{base}/posts/{pending[3]['id']}/pin")
+    api.post(f"{base}/posts/{pending[20]['id']}/hide", data={"reason": "off topic"})
+    api.post(f"{base}/announcements", data={"text": "Keynote moves to Hall A at 9:00"})
+    api.post(f"{base}/blocks", data={"kind": "keyword", "value": "free followers"})
+    page.wait_for_function("() => document.querySelectorAll('#wall li').length === 14")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.wait_for_timeout(400)
+    page.screenshot(path=screenshots / "console-1920x1080.png")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.wait_for_timeout(300)
+    page.screenshot(path=screenshots / "console-1366x768.png")
+    page.keyboard.press("?")
+    page.wait_for_selector("#help[open]")
+    page.screenshot(path=screenshots / "console-help-1366x768.png")
+    page.keyboard.press("Escape")
+    login = contexts({"width": 1366, "height": 768}).new_page()
+    login.goto(f"{server.url}/moderate/t")
+    login.screenshot(path=screenshots / "console-login-1366x768.png")
