@@ -81,8 +81,9 @@ def text_bytes_for(post_bytes: int) -> int:
 class Publisher:
     """Publishes `posts` posts at `rate` per second through `emit`, on an absolute schedule."""
 
-    def __init__(self, posts: int, rate: float, text_bytes: int) -> None:
+    def __init__(self, posts: int, rate: float, text_bytes: int, *, yield_each: bool) -> None:
         self.planned, self.rate, self.text_bytes = posts, rate, text_bytes
+        self.yield_each = yield_each
         self.published = 0  # emit() returned
         self.started_at = 0.0
         self.finished_at = 0.0
@@ -106,9 +107,10 @@ class Publisher:
         self.started_at = time.time()
         i = 1
         while i <= self.planned:
-            # Wake at the next post's due time and emit every post due by then, one after the
-            # other, as a source would deliver whatever arrived meanwhile; then yield at least
-            # once so the server keeps serving HTTP even when a broadcast loop falls behind.
+            # Wake at the next post's due time and emit every post due by then, as a source
+            # delivers whatever arrived meanwhile. `yield_each` (naive) lets the loop run between
+            # two broadcasts, as when each post arrives through its own request; the hub's
+            # publish() never awaits, so its posts due together go out together.
             await asyncio.sleep(max(self.started_at + (i - 1) / self.rate - time.time(), 0))
             now = time.time()
             while i <= self.planned and (due := self.started_at + (i - 1) / self.rate) <= now:
@@ -121,6 +123,8 @@ class Publisher:
                 self.emit_since = 0.0
                 self.published = i
                 i += 1
+                if self.yield_each:
+                    await asyncio.sleep(0)
         self.finished_at = time.time()
 
     def stats(self) -> dict[str, Any]:
@@ -237,7 +241,8 @@ def main() -> None:
     if args.cpu >= 0:
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {args.cpu})
-    pub = Publisher(args.posts, args.rate, text_bytes_for(args.post_bytes))
+    pub = Publisher(args.posts, args.rate, text_bytes_for(args.post_bytes),
+                    yield_each=args.variant == "naive")
     with tempfile.TemporaryDirectory(prefix="tweetwall-bench-") as workdir:
         app = naive_app(pub) if args.variant == "naive" else hub_app(pub, workdir)
         # The options `tweetwall serve` (app/cli.py) uses, for both variants.
