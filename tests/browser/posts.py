@@ -57,5 +57,7 @@ def showcase_posts() -> list[dict[str, Any]]:
             "content": [{"type": "text", "text": "Registration for 2015 in Chicago is open!"}],
         }),
         make_post(9, is_repost=True, content=text("RT @theASNR: Welcome to Montréal!")),
-        make_post(10, content=text("Welcome! Share your photos with the hashtag")),
+        make_post(10, content=text("Welcome! Share your photos with the hashtag"),
+                  also_on=[{"source": "bluesky", "id": "bluesky:at://did:plc:w/app.bsky.feed.post/1",
+                            "url": "https://bsky.app/profile/w/post/1"}]),
     ]

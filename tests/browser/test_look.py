@@ -119,6 +119,7 @@ def test_cards_show_their_details(showcase: Any, open_page: Any) -> None:
         assert card(5).locator("img.media__img").get_attribute("alt")
     assert "Quote" in card(8).text_content() and "Chicago" in card(8).text_content()
     assert "Repost" in card(9).text_content()
+    assert "also Bluesky" in card(10).text_content()
     # The hall screen is not clickable.
     assert page.locator("#feed a").count() == 0
 

@@ -211,6 +211,12 @@ export function buildCard(post, opts = {}) {
   const network = el("span", `network network--${source}`, NETWORKS[source] || source);
   network.setAttribute("title", `Posted on ${NETWORKS[source] || source}`);
   meta.append(network);
+  const also = alsoOn(post, source);
+  if (also.length > 0) {
+    // A cross-post shown once: its other networks, small, under the first.
+    const others = el("span", "network-also", `also ${also.map((a) => NETWORKS[a.source] || a.source).join(", ")}`);
+    meta.append(others);
+  }
   meta.append(renderTime(post.created_at));
   head.append(meta);
   card.append(head);
@@ -258,9 +264,30 @@ export function buildCard(post, opts = {}) {
       a.setAttribute("target", "_blank");
       foot.append(a);
     }
+    for (const a of alsoOn(post, source)) {
+      const href = safeUrl(a.url);
+      if (href === null) continue;
+      const link = el("a", "card__also", `Also on ${NETWORKS[a.source] || a.source}`);
+      link.setAttribute("href", href);
+      link.setAttribute("rel", LINK_REL);
+      link.setAttribute("target", "_blank");
+      foot.append(link);
+    }
     card.append(foot);
   }
   return card;
+}
+
+/** Return the post's copies on other networks than `source`, one per network. */
+function alsoOn(post, source) {
+  const seen = new Set([source]);
+  const out = [];
+  for (const a of Array.isArray(post.also_on) ? post.also_on : []) {
+    if (!a || typeof a.source !== "string" || seen.has(a.source)) continue;
+    seen.add(a.source);
+    out.push(a);
+  }
+  return out;
 }
 
 /** Re-render every relative time under `root` for `nowMs`. */
