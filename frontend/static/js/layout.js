@@ -18,6 +18,7 @@ export class GridLayout {
     this.colWidth = 0;
     this.sizes = new WeakMap();     // card -> {height, lines, lineHeight}, at this.colWidth
     this.fits = new WeakMap();      // card -> lines it was cut to (absent: all its lines)
+    this.stretch = new WeakMap();   // card -> px it was stretched to (absent: its own height)
     container.classList.add("feed--placed");
     // The screen or the browser window changed size: measure everything again.
     new win.ResizeObserver(() => this.apply()).observe(container);
@@ -56,6 +57,17 @@ export class GridLayout {
     }
   }
 
+  #setStretch(card, px) {
+    if ((this.stretch.get(card) ?? null) === px) return;
+    if (px === null) {
+      card.style.removeProperty("min-height");
+      this.stretch.delete(card);
+    } else {
+      card.style.minHeight = `${px}px`;
+      this.stretch.set(card, px);
+    }
+  }
+
   /** Return a card's size with all its lines (its text's, if the text may be shortened). */
   #read(card) {
     const size = { height: card.offsetHeight };
@@ -84,9 +96,18 @@ export class GridLayout {
     const cards = Array.from(this.container.children);
     // All writes, then all reads: one layout for however many cards are new.
     const unknown = cards.filter((card) => !this.sizes.has(card));
-    for (const card of unknown) this.#setFit(card, null);
+    for (const card of unknown) {
+      this.#setFit(card, null);
+      this.#setStretch(card, null);
+    }
     for (const card of unknown) this.sizes.set(card, this.#read(card));
     const places = placeCards(cards.map((card) => this.sizes.get(card)), { columns, height, gap });
+    // The last card of each column reaches down to the bottom edge, so the wall ends in one
+    // straight line instead of ragged gaps.
+    const last = new Array(columns).fill(-1);
+    places.forEach((place, i) => {
+      if (place !== null) last[place.column] = i;
+    });
     const fresh = [];
     cards.forEach((card, i) => {
       const place = places[i];
@@ -94,10 +115,12 @@ export class GridLayout {
         if (!card.hasAttribute(CARD.offscreen)) card.setAttribute(CARD.offscreen, "");
         if (card.hasAttribute(CARD.placed)) card.removeAttribute(CARD.placed);
         this.#setFit(card, null);
+        this.#setStretch(card, null);
         return;
       }
       if (card.hasAttribute(CARD.offscreen)) card.removeAttribute(CARD.offscreen);
       this.#setFit(card, place.lines);
+      this.#setStretch(card, last[place.column] === i ? Math.floor(height - place.y) : null);
       const translate = `${Math.round(place.column * (colWidth + gap))}px ${Math.round(place.y)}px`;
       if (card.style.translate !== translate) card.style.translate = translate;
       if (!card.hasAttribute(CARD.placed)) fresh.push(card);
