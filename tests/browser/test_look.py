@@ -55,8 +55,8 @@ def test_hall_text_is_readable_from_the_back_and_scales_with_the_screen(
     assert px(page, f"{CARD} .card__name") == pytest.approx(name * 2, rel=0.02)
 
 
-@pytest.mark.parametrize("viewport", [HALL, {"width": 3840, "height": 2160},
-                                      {"width": 1280, "height": 1024}])
+@pytest.mark.parametrize("viewport", [HALL, {"width": 1280, "height": 1024},
+                                      {"width": 1080, "height": 1920}])
 def test_hall_fills_the_screen_without_scrollbars_or_cut_cards(
         showcase: Any, open_page: Any, viewport: dict[str, int]) -> None:
     """No scrollbars; every card on screen is whole; a long post is clamped with an ellipsis."""
@@ -171,6 +171,7 @@ def test_screenshots(server_factory: Any, open_page: Any, screenshots: Path) -> 
     for name, path, viewport in [
         ("hall-1920x1080", "/walls/asnr14", HALL),
         ("hall-3840x2160", "/walls/asnr14", {"width": 3840, "height": 2160}),
+        ("hall-portrait-1080x1920", "/walls/asnr14", {"width": 1080, "height": 1920}),
         ("viewer-390x844", "/walls/asnr14/live", PHONE),
     ]:
         page, _ = open_page(f"{server.url}{path}", viewport=viewport)
