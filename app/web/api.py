@@ -42,6 +42,25 @@ async def wall_posts(
     return await store.wall_posts(wall.slug, "visible", limit, before)
 
 
+@router.get("/walls/{slug}/highlights")
+async def highlights(wall: WallDep, store: StoreDep,
+                     limit: int = Query(8, ge=1, le=50)) -> dict[str, list[dict[str, Any]]]:
+    """What a quiet wall rotates through: pinned posts, the most liked of the recent ones, and
+    recent photos (never sensitive ones)."""
+    recent = await store.wall_posts(wall.slug, "visible", 500)
+
+    def score(p: dict[str, Any]) -> int:
+        m = p.get("metrics") or {}
+        return int(m.get("likes", 0)) + 2 * int(m.get("reposts", 0)) + int(m.get("quotes", 0))
+
+    liked = sorted((p for p in recent if score(p) > 0 and not p.get("is_repost")),
+                   key=score, reverse=True)
+    photos = [p for p in recent if not p.get("sensitive") and not p.get("content_warning")
+              and any(m.get("kind") == "image" for m in p.get("media") or [])]
+    return {"pinned": await store.pinned_posts(wall.slug), "most_liked": liked[:limit],
+            "photos": photos[:limit]}
+
+
 @router.get("/walls/{slug}/stats")
 async def wall_stats(wall: WallDep, store: StoreDep) -> dict[str, Any]:
     return await store.stats(wall.slug)

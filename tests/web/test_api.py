@@ -67,3 +67,18 @@ async def test_health_readiness_metrics_and_headers(make_settings: Callable[...,
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "object-src 'none'" in csp
         assert r.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_highlights_for_a_quiet_wall(make_settings: Callable[..., Settings], post_factory: Callable[..., Post]) -> None:
+    """Highlights list pinned posts, the most liked first, and photos that are not sensitive."""
+    async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
+        image = [{"kind": "image", "url": "https://cdn.example/a.jpg", "alt": "poster"}]
+        await srv.store.ingest("w", post_factory(1, metrics={"likes": 3}))
+        await srv.store.ingest("w", post_factory(2, metrics={"likes": 40}, media=image))
+        await srv.store.ingest("w", post_factory(3, media=image, sensitive=True))
+        await srv.store.ingest("w", post_factory(4))
+        await srv.mod.moderate("w", "x:100004", "pin", "alice")
+        got = (await http.get("/api/v1/walls/w/highlights")).json()
+    assert [p["id"] for p in got["most_liked"]] == ["x:100002", "x:100001"]
+    assert [p["id"] for p in got["photos"]] == ["x:100002"]
+    assert [p["id"] for p in got["pinned"]] == ["x:100004"]
