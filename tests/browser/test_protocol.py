@@ -195,3 +195,27 @@ def test_wall_and_announcement_events_update_the_screen(open_page: Any, page_url
     fake.routes[-1].send(events({"seq": 13, "type": "announcement",
                                  "announcement": {"id": 5, "deleted": True}}))
     announcement.wait_for(state="hidden")
+
+
+def test_a_fresh_snapshot_keeps_unchanged_cards_and_drops_the_rest(open_page: Any,
+                                                                   page_url: str) -> None:
+    """A snapshot after a reconnect (new epoch) replaces the state: cards of unchanged posts are
+    kept as they are (no reload, no flicker), the others go or are rebuilt."""
+    def connect(ws: Any, n: int) -> None:
+        if n == 0:
+            ws.send(snapshot([make_post(3), make_post(2), make_post(1)], epoch="old"))
+        else:
+            ws.send(snapshot([make_post(4), make_post(2, text="changed", content=[
+                {"type": "text", "text": "changed"}]), make_post(1)], epoch="new", seq=3))
+
+    fake = FakeServer(connect)
+    page, _ = open_page(page_url, before=fake.install)
+    page.locator('[data-post-id="x:100003"]').wait_for()
+    page.evaluate("""() => { for (const id of ['x:100001', 'x:100002'])
+        document.querySelector(`[data-post-id="${id}"]`).dataset.marked = 'yes'; }""")
+    fake.routes[0].close(code=1013)
+    page.locator('[data-post-id="x:100004"]').wait_for()
+    assert card_ids(page) == ["x:100004", "x:100002", "x:100001"]
+    assert page.locator('[data-post-id="x:100001"][data-marked]').count() == 1
+    assert page.locator('[data-post-id="x:100002"][data-marked]').count() == 0
+    assert "changed" in page.locator('[data-post-id="x:100002"]').text_content()

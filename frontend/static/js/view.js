@@ -10,6 +10,15 @@ const THEMES = new Set(["dark", "light", "contrast"]);
 const ENTER_MS = 1300;            // the longest entrance animation in cards.css, plus a little
 const ANNOUNCE_EVERY_MS = 5000;
 
+/** Return whether `post` has the same JSON as the card's post (remembered on `entry`). */
+function sameJson(entry, post) {
+  if (entry.json === undefined) entry.json = JSON.stringify(entry.post);
+  const json = JSON.stringify(post);
+  if (json !== entry.json) return false;
+  entry.json = json;
+  return true;
+}
+
 export class FeedView {
   /** `root` is the document; `hall` selects the hall-screen rendering; `warn` reports bad posts. */
   /**
@@ -83,7 +92,10 @@ export class FeedView {
     const next = new Map();
     for (const post of posts) {
       const known = this.cards.get(post.id);
-      if (known && known.post === post) {
+      // The same post again (a resume's snapshot, an event that changed nothing we show):
+      // keep its card, its loaded images and its measured size.
+      if (known && (known.post === post || sameJson(known, post))) {
+        known.post = post;
         wanted.push(known.el);
         next.set(post.id, known);
         continue;
