@@ -19,6 +19,7 @@ const me = body.dataset.user;
 const preMode = body.dataset.moderation === "pre";
 const ORDER_KEY = "tweetwall:console-order";
 const ACTIVITY_MAX = 80;
+const QUEUE_LIMIT = 500;   // the API's largest page
 
 let reloading = false;
 const api = new Api(slug, {
@@ -107,7 +108,9 @@ function render(name) {
   list.last = ids;
   list.empty.hidden = ids.length > 0;
   list.count.textContent = String(Math.max(0, list.total()));
-  if (name === "queue") $("count-pending").textContent = String(queue.size);
+  // The header counts come from the server every few seconds; between polls the queue's own
+  // size is fresher (optimistic decisions), unless the queue was loaded only in part.
+  if (name === "queue" && queue.size < QUEUE_LIMIT) $("count-pending").textContent = String(queue.size);
 }
 
 function setActive(name, { focus = true } = {}) {
@@ -336,7 +339,7 @@ function setStatus(which, state) {
 // -- REST loads ---------------------------------------------------------------------------
 
 async function loadQueue() {
-  const r = await api.posts("pending", 500);
+  const r = await api.posts("pending", QUEUE_LIMIT);
   if (!r.ok || !Array.isArray(r.data)) return;
   for (const post of r.data) remember(post);
   queue.load(r.data);
@@ -421,6 +424,7 @@ async function loadBlocks() {
 async function refreshCounts() {
   const [q, s] = await Promise.all([api.counts(), api.screens()]);
   if (q.ok && q.data) {
+    $("count-pending").textContent = String(q.data.pending);
     $("count-visible").textContent = String(q.data.visible);
     $("count-hidden").textContent = String(q.data.hidden);
     $("count-viewers").textContent = String(q.data.viewers);
