@@ -49,6 +49,7 @@ WALLS: dict[str, tuple[str, Callable[[], list[dict[str, Any]]], bool]] = {
     "keys": ("pre", lambda: numbered(100, 10), False),
     "two": ("pre", lambda: numbered(200, 6), False),
     "lat": ("post", lambda: numbered(300, 24), False),
+    "panels": ("pre", lambda: numbered(400, 8), False),
     "shots": ("pre", lambda: [json.loads(line) for line in
                               MEETING.read_text("utf-8").splitlines()[:60]], True),
 }
@@ -276,6 +277,47 @@ def test_two_moderators_see_each_other_and_never_act_twice(server: ServerProcess
 
     hides = [(e["post_id"], e["actor"]) for e in audit(bob, server, "two") if e["action"] == "hide"]
     assert sorted(hides) == [(first, "alice"), (second, "alice")]
+
+
+def test_block_author_announce_and_keyword_block_from_the_console(server: ServerProcess,
+                                                                   contexts: Any) -> None:
+    """`b` asks, then blocks the author's every post; `u` brings them back; an announcement and a
+    keyword block are added and removed from the side panels."""
+    page = console(contexts, server, "alice", "panels")
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 8")
+    assert selected(page) == "x:100400"  # author "1", like x:100407
+    page.keyboard.press("b")
+    page.wait_for_selector("#confirm[open]")
+    assert "@user1" in page.inner_text("#confirm-text")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#confirm:not([open])", state="attached")
+    assert page.locator("#queue li").count() == 8
+    page.keyboard.press("b")
+    page.wait_for_selector("#confirm[open]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".toast--ok:has-text('2 post(s) hidden')")
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 6")
+    page.wait_for_selector("#blocks li:has-text('Author x:1')")
+    assert selected(page) == "x:100401"
+    page.keyboard.press("u")
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 8")
+    page.wait_for_selector("#blocks li:has-text('No blocks')")
+
+    page.fill("#announce-text", "Lunch is served in Hall C")
+    page.click("#announce-form button[type=submit]")
+    row = page.locator("#announcements li", has_text="Lunch is served in Hall C")
+    row.wait_for()
+    row.locator("button").click()
+    row.wait_for(state="detached")
+
+    page.fill("#block-value", "post number 402")
+    page.press("#block-value", "Enter")
+    page.wait_for_selector("#blocks li:has-text('post number 402')")
+    page.wait_for_selector('#queue li[data-item-id="x:100402"]', state="detached")
+    page.locator("#blocks li", has_text="post number 402").locator("button").click()
+    page.wait_for_selector("#blocks li:has-text('No blocks')")
+    kinds = [e["action"] for e in audit(page, server, "panels")]
+    assert kinds.count("block") == 2 and "announce" in kinds and "unblock" in kinds
 
 
 def test_hide_to_gone_latency_with_twenty_viewers(server: ServerProcess, contexts: Any) -> None:
