@@ -37,6 +37,8 @@ __all__ = [
     "normalize",
     "text_key",
     "warm",
+    "word_list_hit",
+    "word_lists",
 ]
 
 _LOOKALIKE = str.maketrans({
@@ -130,28 +132,69 @@ _MEDICAL = frozenset({
 })
 
 
+# glin-profanity's dictionaries by the language tag a post carries.
+_LIST_LANGS = {
+    "arabic": "ar", "chinese": "zh", "czech": "cs", "danish": "da", "dutch": "nl",
+    "english": "en", "esperanto": "eo", "finnish": "fi", "french": "fr", "german": "de",
+    "hindi": "hi", "hungarian": "hu", "italian": "it", "japanese": "ja", "korean": "ko",
+    "norwegian": "no", "persian": "fa", "polish": "pl", "portuguese": "pt", "russian": "ru",
+    "spanish": "es", "swedish": "sv", "thai": "th", "turkish": "tr",
+}
+
+
 @cache
-def default_words() -> tuple[str, ...]:
-    """Return the default profanity and slur list: glin-profanity's dictionaries (24 languages)
-    without the clinical and identity words above."""
+def word_lists() -> dict[str, tuple[str, ...]]:
+    """Return the default profanity and slur lists by language tag: glin-profanity's
+    dictionaries without clinical and identity words, numbers and two-letter codes."""
     folder = resources.files("glin_profanity").joinpath("data", "dictionaries")
-    words: set[str] = set()
+    lists: dict[str, tuple[str, ...]] = {}
     for item in folder.iterdir():
-        if not item.name.endswith(".json") or "whitelist" in item.name.lower():
+        lang = _LIST_LANGS.get(item.name.removesuffix(".json"))
+        if lang is None:
             continue
         data = json.loads(item.read_text(encoding="utf-8"))
-        words.update(w for w in data.get("words", []) if isinstance(w, str) and w.strip())
-    return tuple(sorted(w for w in words if normalize(w) not in _MEDICAL))
+        words = {w for w in data.get("words", []) if isinstance(w, str) and _usable(normalize(w))}
+        lists[lang] = tuple(sorted(words))
+    return lists
+
+
+def default_words() -> tuple[str, ...]:
+    """Return every default list's words together."""
+    return tuple(sorted({w for words in word_lists().values() for w in words}))
+
+
+def _usable(norm: str) -> bool:
+    """Keep list entries that are words: not clinical, with a letter, and not so short that
+    they hit ordinary text ("31", "13.", "xx" are in some lists as slang codes)."""
+    if norm in _MEDICAL or not any(ch.isalpha() for ch in norm):
+        return False
+    return len(norm) >= 3 or bool(_UNSPACED.search(norm))
 
 
 @cache
-def _default_matcher() -> Matcher:
-    return Matcher(default_words())
+def _list_matcher(lang: str) -> Matcher | None:
+    words = word_lists().get(lang)
+    return Matcher(words) if words else None
+
+
+def word_list_hit(text: str, lang: str | None) -> str | None:
+    """Return a default-list word found in `text`, checking the English list and the list of
+    the post's language: a Turkish or Spanish word list would flag everyday words of the other
+    ("del", "con"), so each list applies to its own language only."""
+    tags = ["en"]
+    if lang:
+        tags.append(lang.split("-")[0].lower())
+    for tag in dict.fromkeys(tags):
+        matcher = _list_matcher(tag)
+        if matcher is not None and (word := matcher.find(text)):
+            return word
+    return None
 
 
 def warm() -> None:
-    """Build the default word list's matcher now (it takes about a second)."""
-    _default_matcher()
+    """Compile the word lists now (it takes about a second), not on a first post."""
+    for lang in word_lists():
+        _list_matcher(lang)
 
 
 @dataclass(frozen=True)
@@ -257,7 +300,7 @@ def decide(post: Post, rules: RuleSet, ctx: PostContext | None = None) -> Decisi
         return Decision("hidden", f"duplicate of {ctx.duplicate_of}")
     text = _searchable(post)
     flags: list[str] = []
-    if rules.wordlist and (word := _default_matcher().find(text)):
+    if rules.wordlist and (word := word_list_hit(text, post.lang)):
         flags.append(f"word list: {word!r}")
     if (extra := rules.word_matcher()) and (word := extra.find(text)):
         flags.append(f"word list: {word!r}")

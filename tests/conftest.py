@@ -78,6 +78,13 @@ def write_jsonl(path: Path, posts: list[dict[str, Any]]) -> Path:
     return path
 
 
+def _die_with_parent() -> None:
+    """Have the kernel kill the server if the test process dies (no orphaned servers)."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 class ServerProcess:
     """`tweetwall serve` in a subprocess on a fixed loopback port and database."""
 
@@ -102,6 +109,7 @@ class ServerProcess:
                 [sys.executable, "-m", "app.cli", "serve", "--config", str(self.config),
                  "--host", "127.0.0.1", "--port", str(self.port)],
                 cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

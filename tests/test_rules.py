@@ -65,12 +65,25 @@ def test_clinical_and_ordinary_words_pass(text: str) -> None:
     assert decide(post(text), RuleSet()).state == "visible"
 
 
-@pytest.mark.parametrize("text", ["what the fuck", "what the f.u.c.k", "fuuuuck this",
-                                  "quelle merde", "so eine Scheiße", "you are a puta"])
-def test_default_word_list_queues_profanity_in_several_languages(text: str) -> None:
+@pytest.mark.parametrize(("text", "lang"), [
+    ("what the fuck", "en"), ("what the f.u.c.k", "en"), ("fuuuuck this", None),
+    ("quelle merde", "fr"), ("so eine Scheiße", "de"), ("eres una puta", "es"),
+    ("English swearing in a French post: shit", "fr"),
+])
+def test_default_word_list_queues_profanity_in_several_languages(text: str, lang: str | None) -> None:
     """The default list sends profanity to the queue (not hidden: a moderator decides)."""
-    decision = decide(post(text), RuleSet())
+    decision = decide(post(text, lang=lang), RuleSet())
     assert decision.state == "pending" and "word list" in (decision.reason or "")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Sesión del congreso con los residentes en la sala 31", "es"),
+    ("La session de neuroradiologie pédiatrique est en salle 13.", "fr"),
+    ("Post number 18 from room 31", "en"),
+])
+def test_one_languages_list_does_not_flag_another_languages_words(text: str, lang: str) -> None:
+    """Lists apply to their own language: everyday Spanish or numbers are not profanity."""
+    assert decide(post(text, lang=lang), RuleSet()).state == "visible"
 
 
 def test_word_list_can_be_switched_off_or_extended() -> None:
