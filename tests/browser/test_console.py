@@ -228,8 +228,8 @@ def test_keyboard_approve_hide_undo_reach_the_hall_screen(server: ServerProcess,
     assert screen.locator("[data-post-id]").count() == 0
 
 
-def test_two_moderators_see_each_other_and_never_act_twice(server: ServerProcess,
-                                                           contexts: Any) -> None:
+def test_two_moderators_see_each_other_and_never_act_twice(server: ServerProcess, contexts: Any,
+                                                           screenshots: Path) -> None:
     """Bob's console drops the post Alice hid, live, with her name; when Bob's feed lags and he
     hides a post she already hid, he sees the conflict and the audit has one hide."""
     held: list[str] = []
@@ -271,7 +271,8 @@ def test_two_moderators_see_each_other_and_never_act_twice(server: ServerProcess
     alice.wait_for_function("() => document.querySelectorAll('#activity li').length === 2")
     bob.keyboard.press("h")
     toast = bob.wait_for_selector(".toast--warn")
-    assert toast is not None and "already hidden" in toast.inner_text().lower()
+    assert toast is not None and "already hidden (hidden by alice)" in toast.inner_text().lower()
+    bob.screenshot(path=screenshots / "console-conflict-1600x900.png")
     hold.clear()
     bob.wait_for_selector(f'#queue li[data-item-id="{second}"]', state="detached")
 

@@ -71,6 +71,7 @@ export class ListView {
     this.idPrefix = idPrefix;
     this.nodes = new Map();          // id -> {li, version}
     this.notes = new Map();          // id -> note, for items others decided
+    this.ghosts = new Map();         // id -> a leaving item still showing its note
     this.selected = null;
     this.counter = 0;
   }
@@ -90,7 +91,7 @@ export class ListView {
       if (wanted.has(id)) continue;
       this.nodes.delete(id);
       const note = this.notes.get(id);
-      if (note) this.#ghost(node.li, note);
+      if (note) this.#ghost(id, node.li, note);
       else node.li.remove();
     }
     let cursor = this.container.firstChild;
@@ -105,6 +106,8 @@ export class ListView {
         node = { li: fresh, version };
         this.nodes.set(id, node);
       } else if (!node) {
+        this.ghosts.get(id)?.remove();  // back already (an undo): one item per post
+        this.ghosts.delete(id);
         const li = this.build(id);
         this.counter += 1;
         li.id = `${this.idPrefix}-${this.counter}`;
@@ -118,13 +121,17 @@ export class ListView {
     this.#mark();
   }
 
-  #ghost(li, note) {
+  #ghost(id, li, note) {
+    this.ghosts.set(id, li);
     li.dataset.decided = "";
     li.setAttribute("aria-selected", "false");
     li.setAttribute("aria-disabled", "true");
     for (const b of li.querySelectorAll("button")) b.disabled = true;
     li.prepend(el("p", "item__note", note));
-    setTimeout(() => li.remove(), NOTE_MS);
+    setTimeout(() => {
+      li.remove();
+      if (this.ghosts.get(id) === li) this.ghosts.delete(id);
+    }, NOTE_MS);
   }
 
   /** Select `id` (or nothing); scroll it into view when asked. */

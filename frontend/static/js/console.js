@@ -133,7 +133,15 @@ function who(postId) {
   return d ? ` (${describeDecision(d)})` : "";
 }
 
-function conflict(postId, detail) {
+/** Say that the post changed under us, naming who decided it (from the audit if need be). */
+async function conflict(postId, detail) {
+  const mine = lastDecision.get(postId);
+  if (!mine || mine.actor === me) {
+    // Our feed may lag behind the other moderator's decision: ask the audit log.
+    const r = await api.audit(50);
+    const latest = r.ok && Array.isArray(r.data) ? r.data.find((d) => d.post_id === postId) : null;
+    if (latest) lastDecision.set(postId, latest);
+  }
   const message = `${detail.charAt(0).toUpperCase()}${detail.slice(1)}${who(postId)} — nothing was changed.`;
   toast($("toasts"), message, "warn", 6000);
 }
