@@ -50,6 +50,7 @@ WALLS: dict[str, tuple[str, Callable[[], list[dict[str, Any]]], bool]] = {
     "two": ("pre", lambda: numbered(200, 6), False),
     "lat": ("post", lambda: numbered(300, 24), False),
     "panels": ("pre", lambda: numbered(400, 8), False),
+    "resume": ("pre", lambda: numbered(500, 4), False),
     "shots": ("pre", lambda: [json.loads(line) for line in
                               MEETING.read_text("utf-8").splitlines()[:60]], True),
 }
@@ -319,6 +320,38 @@ def test_block_author_announce_and_keyword_block_from_the_console(server: Server
     page.wait_for_selector("#blocks li:has-text('No blocks')")
     kinds = [e["action"] for e in audit(page, server, "panels")]
     assert kinds.count("block") == 2 and "announce" in kinds and "unblock" in kinds
+
+
+def test_console_reloads_what_it_missed_after_a_reconnect(server: ServerProcess,
+                                                         contexts: Any) -> None:
+    """Decisions lost with a dropped feed socket are caught up by the reload after reconnecting."""
+    routes: list[tuple[Any, Any]] = []
+    deaf = threading.Event()
+
+    def flaky_feed(page: Any) -> None:
+        def route(ws: Any) -> None:
+            upstream = ws.connect_to_server()
+            upstream.on_message(lambda message: None if deaf.is_set() else ws.send(message))
+            routes.append((ws, upstream))
+
+        page.route_web_socket("**/ws/moderate/**", route)
+
+    page = console(contexts, server, "alice", "resume", before=flaky_feed)
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 4")
+    deaf.set()  # from now on the feed loses what it carries
+    api = page.context.request
+    assert api.post(f"{server.url}/api/v1/walls/resume/posts/x:100501/hide").status == 200
+    assert api.post(f"{server.url}/api/v1/walls/resume/posts/x:100502/approve").status == 200
+    page.wait_for_timeout(300)
+    assert page.locator("#queue li").count() == 4, "the lost decisions did not arrive"
+    ws, upstream = routes[-1]
+    deaf.clear()
+    upstream.close()
+    ws.close()
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 2")
+    page.wait_for_selector("body[data-connection=live]", state="attached")
+    assert len(routes) == 2
+    page.wait_for_selector('#wall li[data-item-id="x:100502"]', state="attached")
 
 
 def test_hide_to_gone_latency_with_twenty_viewers(server: ServerProcess, contexts: Any) -> None:
