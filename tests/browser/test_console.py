@@ -424,6 +424,7 @@ def test_hide_to_gone_latency_with_twenty_viewers(server: ServerProcess, context
         "median_ms": round(statistics.median(latencies), 1), "worst_ms": round(max(latencies), 1),
         "samples_ms": [round(x, 1) for x in latencies],
         "hide_request_answered_median_ms": round(statistics.median(round_trips), 1),
+        "hide_request_answered_ms": [round(x, 1) for x in round_trips],
         "python_wall_clock_median_ms": round(statistics.median(wall_clock), 1),
         "python_wall_clock_worst_ms": round(max(wall_clock), 1),
         "method": "Date.now() at keydown on the console vs MutationObserver removal on the hall page",
