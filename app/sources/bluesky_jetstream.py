@@ -1,0 +1,237 @@
+"""Jetstream reading for the Bluesky source: the firehose as JSON over WebSocket, gap-free.
+
+Jetstream has no hashtag filter, so every `app.bsky.feed.post` commit is matched here against the
+wall's hashtags. Its `time_us` cursor is persisted every few seconds, only once everything before
+it was yielded, and rewound a few seconds on reconnect (the boundary is not gap-free); the re-sent
+posts are dropped by (uri, cid) here and by upsert downstream. Matching posts wait up to
+`batch_wait_s` so their authors' profiles can be fetched in one batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+import httpx
+from websockets.exceptions import WebSocketException
+
+from app.models import Deletion, Post
+from app.sources.base import SourceContext, SourceEvent, SourceStatus
+from app.sources.bluesky_normalize import COLLECTION, is_did, matches, post_uri
+from app.sources.bluesky_profiles import BATCH, ProfileCache
+
+__all__ = ["Connect", "Jetstream", "Pending", "WebSocketLike", "default_connect"]
+
+SOURCE = "bluesky"
+
+
+class WebSocketLike(Protocol):
+    async def recv(self) -> str | bytes: ...
+
+
+Connect = Callable[[str], AbstractAsyncContextManager[WebSocketLike]]
+
+
+def default_connect(url: str) -> AbstractAsyncContextManager[WebSocketLike]:
+    """Return a `websockets` connection to `url` sized for Jetstream."""
+    from websockets.asyncio.client import connect
+
+    return connect(url, max_size=2**22, open_timeout=15, ping_interval=20, ping_timeout=20)
+
+
+class Pending:
+    """A matching post read from Jetstream, waiting for its author's profile."""
+
+    def __init__(self, did: str, rkey: str, cid: str, record: Mapping[str, Any], us: int) -> None:
+        self.did, self.rkey, self.cid, self.record, self.us = did, rkey, cid, record, us
+
+
+Hydrate = Callable[[httpx.AsyncClient, list[Pending]], Awaitable[list[Post]]]
+
+
+class Jetstream:
+    """The Jetstream loop of one Bluesky source; `last_us` and `saved_us` are its cursor."""
+
+    def __init__(
+        self,
+        ctx: SourceContext,
+        status: SourceStatus,
+        url: str,
+        connect: Connect,
+        *,
+        tags: set[str],
+        known: OrderedDict[str, str],
+        profiles: ProfileCache,
+        hydrate: Hydrate,
+        now: Callable[[], datetime],
+        sleep: Callable[[float], Awaitable[None]],
+        cursor_every_s: float,
+        rewind_s: float,
+        batch_wait_s: float,
+        idle_timeout_s: float,
+        max_backoff_s: float,
+    ) -> None:
+        self._ctx = ctx
+        self._status = status
+        self._url = url
+        self._connect = connect
+        self._tags = tags
+        self._known = known
+        self._profiles = profiles
+        self._hydrate = hydrate
+        self._now = now
+        self._sleep = sleep
+        self._cursor_every = cursor_every_s
+        self._rewind_us = int(rewind_s * 1_000_000)
+        self._batch_wait = batch_wait_s
+        self._idle = idle_timeout_s
+        self._max_backoff = max_backoff_s
+        self._visible: set[str] = set()
+        self._visible_at = -1e9
+        self.last_us: int | None = None
+        self.saved_us: int | None = None
+
+    async def run(self, client: httpx.AsyncClient) -> AsyncIterator[SourceEvent]:
+        """Yield matching posts and deletions, reconnecting forever; never returns."""
+        failures = 0
+        while True:
+            query = {"wantedCollections": COLLECTION}
+            if self.last_us is not None:
+                query["cursor"] = str(max(0, self.last_us - self._rewind_us))
+            url = f"{self._url}?{urlencode(query)}"
+            pending: list[Pending] = []
+            try:
+                async with self._connect(url) as ws:
+                    self._status.extra["connected"] = True
+                    self._status.extra["reconnects"] += 1
+                    self._status.succeeded()
+                    failures = 0
+                    async for event in self._read(client, ws, pending):
+                        yield event
+            except asyncio.CancelledError:
+                raise
+            except (WebSocketException, OSError, TimeoutError, ValueError) as err:
+                self._status.failed(f"jetstream: {type(err).__name__}: {err}")
+            self._status.extra["connected"] = False
+            # Posts read but not yet yielded are re-sent after the rewind; the cursor below
+            # never passes them.
+            await self._save_cursor(pending)
+            failures += 1
+            await self._sleep(min(self._max_backoff, 0.5 * 2 ** min(failures, 8)))
+
+    async def _read(
+        self, client: httpx.AsyncClient, ws: WebSocketLike, pending: list[Pending]
+    ) -> AsyncIterator[SourceEvent]:
+        loop = asyncio.get_running_loop()
+        saved_at = last_message = first_pending = loop.time()
+        while True:
+            deadlines = [last_message + self._idle]
+            if pending:
+                deadlines.append(first_pending + self._batch_wait)
+            if self._safe_us(pending) != self.saved_us:
+                deadlines.append(saved_at + self._cursor_every)
+            try:
+                raw = await asyncio.wait_for(ws.recv(), max(0.0, min(deadlines) - loop.time()))
+            except TimeoutError:
+                if loop.time() - last_message >= self._idle:
+                    raise TimeoutError(f"no message for {self._idle:.0f} s") from None
+                raw = None
+            if raw is not None:
+                last_message = loop.time()
+                try:
+                    msg = json.loads(raw)
+                except ValueError:
+                    msg = None
+                if not isinstance(msg, dict):
+                    continue
+                if not pending:
+                    first_pending = loop.time()
+                async for event in self._handle(msg, pending):
+                    yield event
+            unknown = {p.did for p in pending if not self._profiles.fresh(p.did)}
+            due = pending and loop.time() - first_pending >= self._batch_wait
+            if pending and (due or not unknown or len(unknown) >= BATCH):
+                batch = list(pending)
+                pending.clear()
+                for post in await self._hydrate(client, batch):
+                    yield post
+            if loop.time() - saved_at >= self._cursor_every:
+                # Reached only after the consumer took every post yielded above.
+                await self._save_cursor(pending)
+                saved_at = loop.time()
+
+    async def _handle(
+        self, msg: Mapping[str, Any], pending: list[Pending]
+    ) -> AsyncIterator[SourceEvent]:
+        us = msg.get("time_us")
+        did = str(msg.get("did") or "")
+        when = us if isinstance(us, int) else (self.last_us or 0)
+        if isinstance(us, int):
+            self.last_us = max(self.last_us or 0, us)
+            lag = self._now().timestamp() - us / 1_000_000
+            self._status.extra["lag_s"] = round(lag, 3)
+        kind = msg.get("kind")
+        if kind == "commit":
+            commit = msg.get("commit")
+            if not isinstance(commit, Mapping) or commit.get("collection") != COLLECTION:
+                return
+            if not is_did(did):
+                return
+            rkey = str(commit.get("rkey") or "")
+            op = commit.get("operation")
+            record = commit.get("record")
+            if op in ("create", "update") and isinstance(record, Mapping):
+                if matches(record, self._tags):
+                    pid = f"bluesky:{post_uri(did, rkey)}"
+                    cid = str(commit.get("cid") or "")
+                    if self._known.get(pid) != cid or not cid:
+                        pending.append(Pending(did, rkey, cid, record, when))
+            elif op == "delete":
+                pid = f"bluesky:{post_uri(did, rkey)}"
+                pending[:] = [p for p in pending if (p.did, p.rkey) != (did, rkey)]
+                if pid in self._known or pid in await self._visible_ids():
+                    self._known.pop(pid, None)
+                    yield Deletion(post_id=pid)
+        elif kind == "identity":
+            self._profiles.forget(did)  # the handle changed: fetch the profile again
+        elif kind == "account":
+            account = msg.get("account")
+            if isinstance(account, Mapping) and account.get("active") is False:
+                # Deactivated, suspended, taken down or deleted: its posts are gone from
+                # Bluesky (their links are dead), so they leave the wall too.
+                self._profiles.forget(did)
+                pending[:] = [p for p in pending if p.did != did]
+                prefix = f"bluesky:at://{did}/"
+                ids = {i for i in self._known if i.startswith(prefix)}
+                ids |= {i for i in await self._visible_ids() if i.startswith(prefix)}
+                for pid in sorted(ids):
+                    self._known.pop(pid, None)
+                    yield Deletion(post_id=pid)
+
+    async def _visible_ids(self) -> set[str]:
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._visible_at > 30.0:
+            self._visible_at = loop.time()
+            self._visible = set(await self._ctx.visible_ids(SOURCE))
+        return self._visible
+
+    def _safe_us(self, pending: list[Pending]) -> int | None:
+        """Return the newest time_us with nothing unyielded at or before it."""
+        if self.last_us is None:
+            return None
+        return min([p.us - 1 for p in pending] + [self.last_us])
+
+    async def _save_cursor(self, pending: list[Pending]) -> None:
+        safe = self._safe_us(pending)
+        if safe is None or safe == self.saved_us:
+            return
+        await self._ctx.cursors.set("jetstream", str(safe))
+        self.saved_us = safe
+        self._status.succeeded()
+        self._status.extra["cursor_us"] = safe

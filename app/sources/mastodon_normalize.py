@@ -1,0 +1,128 @@
+"""Mastodon status JSON -> `Post`: pure functions tested on recorded payloads.
+
+A boost is unwrapped to its original, only `public` statuses are kept, and every platform URL
+goes through the model's `safe_url`. No I/O here; `mastodon.py` fetches and streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+from app.models import Author, Media, Metrics, Post, QuotedPost, safe_url
+from app.sources.html import html_to_tokens
+
+__all__ = ["id_key", "instance_base", "status_to_post"]
+
+_MEDIA_KINDS = {"image": "image", "gifv": "gif", "video": "video"}
+
+
+def instance_base(instance: str) -> str:
+    """Return `scheme://host[:port]` for an instance given as a host name or a URL."""
+    value = instance.strip().rstrip("/")
+    if "://" not in value:
+        value = f"https://{value}"
+    parts = urlsplit(value)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _author(account: Mapping[str, Any], host: str) -> Author:
+    acct = str(account.get("acct") or account.get("username") or "")
+    handle = f"@{acct}" if "@" in acct else f"@{acct}@{host}"
+    return Author(
+        id=safe_url(account.get("uri")) or safe_url(account.get("url")) or handle,
+        handle=handle,
+        name=str(account.get("display_name") or account.get("username") or ""),
+        avatar_url=safe_url(account.get("avatar_static") or account.get("avatar")),
+        profile_url=safe_url(account.get("url")),
+        followers_count=account.get("followers_count")
+        if isinstance(account.get("followers_count"), int)
+        else None,
+    )
+
+
+def _media(attachments: list[Mapping[str, Any]]) -> list[Media]:
+    media = []
+    for att in attachments:
+        kind = _MEDIA_KINDS.get(str(att.get("type")))
+        url = safe_url(att.get("url") or att.get("remote_url"))
+        if kind is None or url is None:
+            continue
+        original = (att.get("meta") or {}).get("original") or {}
+        media.append(
+            Media(
+                kind=kind,
+                url=url,
+                preview_url=safe_url(att.get("preview_url")),
+                alt=str(att.get("description") or ""),
+                width=original.get("width") if isinstance(original.get("width"), int) else None,
+                height=original.get("height") if isinstance(original.get("height"), int) else None,
+            )
+        )
+    return media
+
+
+def _quoted(status: Mapping[str, Any], host: str) -> QuotedPost | None:
+    quote = status.get("quote")
+    if not isinstance(quote, Mapping) or quote.get("state", "accepted") != "accepted":
+        return None
+    inner = quote.get("quoted_status")
+    if not isinstance(inner, Mapping) or inner.get("visibility") not in ("public", "unlisted"):
+        return None
+    tokens = html_to_tokens(str(inner.get("content") or ""))
+    return QuotedPost(
+        id=f"mastodon:{inner['uri']}",
+        url=inner.get("url") or inner.get("uri"),
+        author=_author(inner["account"], host),
+        content=tokens,
+        text="".join(t.text for t in tokens),
+        created_at=inner.get("created_at"),
+    )
+
+
+def status_to_post(status: Mapping[str, Any], host: str) -> Post | None:
+    """Return the wall post for a Mastodon status seen on instance `host`, or None.
+
+    A boost becomes its original (`is_repost` true, keyed by the original's `uri`, so copies seen
+    on other instances are one post). Only `public` statuses are kept: `unlisted` means the author
+    asked to stay out of public discovery, and a wall is public discovery. Malformed input gives
+    None rather than raising.
+    """
+    try:
+        original = status.get("reblog") or status
+        if original.get("visibility") != "public":
+            return None
+        tokens = html_to_tokens(str(original.get("content") or ""))
+        tags = [str(t.get("name", "")).casefold() for t in original.get("tags") or []]
+        return Post(
+            id=f"mastodon:{original['uri']}",
+            source="mastodon",
+            url=original.get("url") or original.get("uri"),
+            created_at=original["created_at"],
+            author=_author(original["account"], host),
+            content=tokens,
+            text="".join(t.text for t in tokens),
+            media=_media(original.get("media_attachments") or []),
+            lang=original.get("language"),
+            is_repost=status.get("reblog") is not None,
+            quoted=_quoted(original, host),
+            sensitive=bool(original.get("sensitive")),
+            content_warning=original.get("spoiler_text") or None,
+            metrics=Metrics(
+                likes=int(original.get("favourites_count") or 0),
+                reposts=int(original.get("reblogs_count") or 0),
+                replies=int(original.get("replies_count") or 0),
+            ),
+            hashtags=[t for t in dict.fromkeys(tags) if t],
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, ValidationError):
+        return None
+
+
+def id_key(status_id: str) -> tuple[int, str]:
+    """Return a sort key that orders Mastodon status ids by age."""
+    # Mastodon ids are decimal strings of varying length: compare by length, then text.
+    return (len(status_id), status_id)
