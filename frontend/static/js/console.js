@@ -75,6 +75,7 @@ const lists = {
     count: $("queue-count"),
     total: () => queue.size,
     last: [],
+    auto: true,   // the selection follows the top until the moderator moves it
   },
   wall: {
     panel: $("wall-panel"),
@@ -90,6 +91,7 @@ const lists = {
     count: $("wall-count"),
     total: () => wallFeed.ids.length - hiddenLocally.size,
     last: [],
+    auto: true,
   },
 };
 
@@ -101,6 +103,8 @@ function render(name) {
   if (selectAfterLoad && name === "queue" && ids.includes(selectAfterLoad)) {
     list.view.select(selectAfterLoad, { scroll: name === active });
     selectAfterLoad = null;
+  } else if (list.auto && ids.length > 0 && selected !== ids[0]) {
+    list.view.select(ids[0], { scroll: false });
   } else if (selected === null || !ids.includes(selected)) {
     const next = selected === null ? (ids[0] ?? null) : nextAfter(list.last, selected, ids);
     list.view.select(next, { scroll: name === active });
@@ -123,6 +127,7 @@ function setActive(name, { focus = true } = {}) {
 
 function move(step) {
   const list = lists[active];
+  list.auto = false;
   list.view.select(moveFrom(list.last, list.view.selected, step));
 }
 
@@ -210,6 +215,7 @@ async function wallAction(id, action) {
 
 function decide(action, id = lists[active].view.selected) {
   if (id === null || inFlight.has(id)) return;
+  lists[active].auto = false;
   if (active === "queue") queueAction(id, action);
   else wallAction(id, action);
 }
@@ -497,6 +503,7 @@ for (const [name, list] of Object.entries(lists)) {
     const id = list.view.idAt(event.target);
     if (id === null) return;
     if (active !== name) setActive(name, { focus: false });
+    list.auto = false;
     list.view.select(id, { scroll: false });
     const button = event.target.closest("button[data-action]");
     if (button) {
@@ -525,6 +532,7 @@ $("sort-toggle").addEventListener("click", (event) => {
     globalThis.localStorage.setItem(ORDER_KEY, queue.order);
   } catch { /* private mode: the choice lasts for this page */ }
   showOrder();
+  lists.queue.auto = true;
   render("queue");
   lists.queue.view.select(lists.queue.last[0] ?? null);
   event.currentTarget.blur();

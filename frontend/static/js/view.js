@@ -20,7 +20,6 @@ function sameJson(entry, post) {
 }
 
 export class FeedView {
-  /** `root` is the document; `hall` selects the hall-screen rendering; `warn` reports bad posts. */
   /**
    * `root` is the document; `hall` selects the hall-screen rendering; `announce` fills the ARIA
    * live region; `layout` places the cards (or null for normal flow); `minIntervalMs` spaces
