@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,16 +12,6 @@ from app.models import Post
 from app.moderation import InvalidAction
 from app.store import Store
 from app.store.moderation import ModerationStore
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """An open store on a fresh SQLite file with a post-moderated wall `w`."""
-    s = Store(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
-    await s.open()
-    await s.ensure_wall("w", "Wall", {"hashtags": ["ASNR14"], "moderation": "post"})
-    yield s
-    await s.close()
 
 
 def seqs(events: list[Event]) -> list[int]:
@@ -56,6 +45,15 @@ async def test_a_metrics_change_alone_is_stored_without_an_event(store: Store, p
     await store.ingest("w", post_factory(1))
     assert await store.ingest("w", post_factory(1, metrics={"likes": 9})) == []
     assert (await store.wall_posts("w"))[0]["metrics"]["likes"] == 9
+
+
+async def test_concurrent_writers_get_distinct_increasing_seqs(store: Store, post_factory: Callable[..., Post]) -> None:
+    """Fifty posts ingested at once each get their own seq, with no gap and no repeat."""
+    import asyncio
+
+    results = await asyncio.gather(*(store.ingest("w", post_factory(i)) for i in range(50)))
+    seqs_seen = sorted(e.seq for events in results for e in events)
+    assert seqs_seen == list(range(1, 51))
 
 
 async def test_pre_moderation_keeps_posts_pending(store: Store, post_factory: Callable[..., Post]) -> None:
@@ -93,11 +91,10 @@ async def test_deletion_before_the_post_arrives_still_wins(store: Store, post_fa
     assert await store.ingest("w", post_factory(1)) == []
 
 
-async def test_events_are_handed_over_in_seq_order_after_commit(tmp_path: Path, post_factory: Callable[..., Post]) -> None:
+async def test_events_are_handed_over_in_seq_order_after_commit(db_url: str, post_factory: Callable[..., Post]) -> None:
     """on_events receives every committed event once, seq strictly increasing."""
     got: list[int] = []
-    s = Store(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-              on_events=lambda slug, evs: got.extend(e.seq for e in evs))
+    s = Store(db_url, on_events=lambda slug, evs: got.extend(e.seq for e in evs))
     await s.open()
     await s.ensure_wall("w", "Wall", {"moderation": "post"})
     for i in range(5):
@@ -107,9 +104,9 @@ async def test_events_are_handed_over_in_seq_order_after_commit(tmp_path: Path, 
     assert got == [1, 2, 3, 4, 5, 6]
 
 
-async def test_moderation_and_log_survive_a_reopen(tmp_path: Path, post_factory: Callable[..., Post]) -> None:
+async def test_moderation_and_log_survive_a_reopen(db_url: str, post_factory: Callable[..., Post]) -> None:
     """P3: what a moderator did and the event log are on disk after the store is reopened."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    url = db_url
     s = Store(url)
     await s.open()
     await s.ensure_wall("w", "Wall", {"moderation": "post"})
