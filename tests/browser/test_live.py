@@ -93,7 +93,7 @@ def test_dom_stays_bounded_under_a_flood(server_factory: Any, open_page: Any, tm
     }""")
     # The replay loops (ids get a suffix per lap): wait until far more posts than the cap
     # have gone through the page.
-    page.wait_for_function("n => window.__seen.size >= n", arg=total + cap, timeout=30_000)
+    page.wait_for_function("n => window.__seen.size >= n", arg=total + cap, timeout=60_000)
     assert page.evaluate("window.__maxCards") <= cap
     assert card_count(page) == cap
     ids = card_ids(page)

@@ -442,9 +442,19 @@ async function refreshCounts() {
     $("count-visible").textContent = String(q.data.visible);
     $("count-hidden").textContent = String(q.data.hidden);
     $("count-viewers").textContent = String(q.data.viewers);
+    $("count-viewers-box").title = `${q.data.viewers} live connections to the wall: hall screens, remote viewers and consoles`;
     renderSources(q.data.sources || []);
   }
-  if (s.ok && Array.isArray(s.data)) $("count-screens").textContent = String(s.data.length);
+  // Screens that report their health (seq, DOM size, memory) are counted apart, with the
+  // stalest report, so a frozen projector shows.
+  if (s.ok && Array.isArray(s.data)) {
+    const box = $("count-screens-box");
+    box.hidden = s.data.length === 0;
+    $("count-screens").textContent = String(s.data.length);
+    const stalest = Math.max(0, ...s.data.map((x) => Number(x.age_s) || 0));
+    box.classList.toggle("count--alert", stalest > 60);
+    box.title = `${s.data.length} screen(s) reporting health; oldest report ${Math.round(stalest)} s ago`;
+  }
 }
 
 let countsTimer = null;
