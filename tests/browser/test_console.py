@@ -283,8 +283,8 @@ def test_two_moderators_see_each_other_and_never_act_twice(server: ServerProcess
 
 def test_block_author_announce_and_keyword_block_from_the_console(server: ServerProcess,
                                                                    contexts: Any) -> None:
-    """`b` asks, then blocks the author's every post; `u` brings them back; an announcement and a
-    keyword block are added and removed from the side panels."""
+    """`b` asks, then blocks the author's every post; `u` brings them back; `/` filters the queue;
+    an announcement and a keyword block are added and removed from the side panels."""
     page = console(contexts, server, "alice", "panels")
     page.wait_for_function("() => document.querySelectorAll('#queue li').length === 8")
     assert selected(page) == "x:100400"  # author "1", like x:100407
@@ -304,6 +304,15 @@ def test_block_author_announce_and_keyword_block_from_the_console(server: Server
     page.keyboard.press("u")
     page.wait_for_function("() => document.querySelectorAll('#queue li').length === 8")
     page.wait_for_selector("#blocks li:has-text('No blocks')")
+
+    page.keyboard.press("/")  # filter, then back to the list with Escape
+    page.keyboard.type("number 405")
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 1")
+    page.keyboard.press("Escape")
+    page.keyboard.press("h")
+    page.wait_for_selector('#queue li[data-item-id="x:100405"]', state="detached")
+    page.fill("#filter", "")
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 7")
 
     page.fill("#announce-text", "Lunch is served in Hall C")
     page.click("#announce-form button[type=submit]")
