@@ -225,11 +225,6 @@ class Hub:
                 if sub.closed:
                     ch.subscribers.discard(sub)
 
-    async def run_heartbeats(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            self.heartbeat()
-
     # -- subscribing -----------------------------------------------------------------------
 
     def snapshot(self, slug: str) -> str:

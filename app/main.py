@@ -50,6 +50,14 @@ async def _warm(hub: Hub, store: Store, mod: ModerationStore, info: WallInfo,
     )
 
 
+async def _heartbeats(hub: Hub, modfeed: ModFeed, interval: float) -> None:
+    """Every `interval` seconds, tell screens and consoles the server is alive."""
+    while True:
+        await asyncio.sleep(interval)
+        hub.heartbeat()
+        modfeed.heartbeat()
+
+
 async def start_services(app: FastAPI, settings: Settings) -> None:
     """Open the store, declare the configured walls, warm the hub, start ingest."""
     h = settings.hub
@@ -85,7 +93,7 @@ async def start_services(app: FastAPI, settings: Settings) -> None:
     app.state.login_throttle = LoginThrottle()
     app.state.open_wall = open_wall
     app.state.metrics = build_registry(hub, ingest)
-    app.state.heartbeat = asyncio.create_task(hub.run_heartbeats(h.heartbeat_s))
+    app.state.heartbeat = asyncio.create_task(_heartbeats(hub, modfeed, h.heartbeat_s))
     app.state.ready = True
 
 

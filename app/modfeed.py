@@ -30,6 +30,15 @@ class ModFeed:
             if sub.closed:
                 subs.discard(sub)
 
+    def heartbeat(self) -> None:
+        """Tell every console the feed is alive, so a silent drop can be noticed."""
+        frame = orjson.dumps({"type": "heartbeat"}).decode()
+        for subs in self._subs.values():
+            for sub in list(subs):
+                sub.offer(frame)
+                if sub.closed:
+                    subs.discard(sub)
+
     def count(self, slug: str) -> int:
         return len(self._subs.get(slug, ()))
 

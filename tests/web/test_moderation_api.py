@@ -216,6 +216,16 @@ async def test_console_feed_shows_each_moderators_decisions(make_settings: Calla
             assert (item["type"], item["action"], item["actor"]) == ("decision", "pin", "alice")
 
 
+async def test_console_feed_sends_heartbeats(make_settings: Callable[..., Settings]) -> None:
+    """A quiet console feed still gets heartbeats, so a dropped connection can be noticed."""
+    async with server_with_people(make_settings()) as (srv, c):
+        cookie = c["bob"].cookies.get("tw_session")
+        async with websockets.connect(f"{srv.ws}/ws/moderate/w",
+                                      additional_headers={"Cookie": f"tw_session={cookie}"}) as ws:
+            await recv_until(ws, lambda f: f["type"] == "hello")
+            assert (await recv_until(ws, lambda f: True, timeout=2))["type"] == "heartbeat"
+
+
 async def test_console_feed_needs_a_login(make_settings: Callable[..., Settings]) -> None:
     """The moderators' socket refuses anonymous and foreign-origin handshakes."""
     async with server_with_people(make_settings()) as (srv, c):
