@@ -32,10 +32,10 @@ pytest: $(VENV)/.dev
 # Browser tests drive Debian's chromium; install it when we can (root with apt), else they skip
 # with a reason (and fail under CI=true).
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-color-emoji >/dev/null; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
 	  else \
 	    echo "note: /usr/bin/chromium missing; install Debian's chromium to run the browser tests"; \
 	  fi; \
