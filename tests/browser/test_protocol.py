@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -219,3 +220,43 @@ def test_a_fresh_snapshot_keeps_unchanged_cards_and_drops_the_rest(open_page: An
     assert page.locator('[data-post-id="x:100001"][data-marked]').count() == 1
     assert page.locator('[data-post-id="x:100002"][data-marked]').count() == 0
     assert "changed" in page.locator('[data-post-id="x:100002"]').text_content()
+
+
+def test_a_removal_skips_the_hall_screens_render_spacing(open_page: Any, page_url: str) -> None:
+    """The hall spaces renders 400 ms apart, but a removal (a moderator's hide) is drawn in the
+    next animation frame. The page's clock is paused and driven by the test."""
+    fake = FakeServer(lambda ws, _: ws.send(snapshot([make_post(2), make_post(1)])))
+
+    def before(page: Any) -> None:
+        page.clock.install(time=0)
+        fake.install(page)
+
+    page, _ = open_page(page_url, before=before, wait_live=False)
+    page.clock.pause_at(5_000)
+
+    def until(expression: str) -> None:
+        # Playwright's own waits poll on animation frames, which the paused clock holds.
+        deadline = time.monotonic() + 10
+        while not page.evaluate(expression):
+            assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+            time.sleep(0.02)
+
+    until("window.tweetwall !== undefined && tweetwall.feed.seq === 10")
+    page.clock.run_for(50)
+    assert page.locator('[data-post-id="x:100002"]').count() == 1
+
+    def deliver(*evs: dict[str, Any]) -> None:
+        fake.routes[-1].send(events(*evs))
+        until(f"tweetwall.feed.seq === {evs[-1]['seq']}")
+
+    page.clock.run_for(1_000)   # a quiet spell
+    deliver({"seq": 11, "type": "post", "post": make_post(3)})
+    page.clock.run_for(50)      # after a quiet spell a change is drawn in the next frame
+    assert page.locator('[data-post-id="x:100003"]').count() == 1
+    deliver({"seq": 12, "type": "post", "post": make_post(4)})
+    page.clock.run_for(50)      # a second change soon after is held back by the spacing...
+    assert page.locator('[data-post-id="x:100004"]').count() == 0
+    deliver({"seq": 13, "type": "remove", "id": "x:100001"})
+    page.clock.run_for(50)      # ...until a removal comes: both are drawn in the next frame
+    assert page.locator('[data-post-id="x:100001"]').count() == 0
+    assert page.locator('[data-post-id="x:100004"]').count() == 1

@@ -60,11 +60,12 @@ export class Feed {
 
   /**
    * Apply one decoded frame. Return a change record:
-   * `{reset, added: Set<id>, changed: boolean, wall: boolean, announcement: boolean}`.
+   * `{reset, added: Set<id>, removed: boolean, changed: boolean, wall: boolean,
+   * announcement: boolean}`.
    * Unknown frame or event types are reported through `warn` and ignored.
    */
   applyFrame(frame) {
-    const change = { reset: false, added: new Set(), changed: false, wall: false, announcement: false };
+    const change = { reset: false, added: new Set(), removed: false, changed: false, wall: false, announcement: false };
     if (frame === null || typeof frame !== "object") {
       this.warn("tweetwall: ignoring a frame that is not an object", frame);
       return change;
@@ -170,6 +171,7 @@ export class Feed {
     this.ids.splice(this.ids.indexOf(id), 1);
     change.added.delete(id);
     change.changed = true;
+    change.removed = true;
   }
 
   #trim(change) {

@@ -37,6 +37,8 @@ export class FeedView {
     this.minIntervalMs = minIntervalMs;
     this.win = win;
     this.pending = null;           // changes not rendered yet, merged
+    this.spacer = null;            // timer holding the next render back (render spacing)
+    this.frameRequested = false;
     this.lastRender = -Infinity;
     this.feed = null;
     this.unsaid = { count: 0, last: null };   // new posts not announced yet
@@ -66,11 +68,34 @@ export class FeedView {
     p.changed ||= change.changed;
     p.wall ||= change.wall;
     p.announcement ||= change.announcement;
+    // A removal (a moderator's hide) or a fresh snapshot never waits for the render spacing:
+    // it goes in the next animation frame, taking whatever else is pending with it.
+    const urgent = change.removed || change.reset;
+    if (urgent && this.spacer !== null) {
+      this.win.clearTimeout(this.spacer);
+      this.spacer = null;
+      this.#nextFrame();
+      return;
+    }
     if (!first) return;
     const wait = this.lastRender + this.minIntervalMs - this.win.performance.now();
-    const frame = () => this.win.requestAnimationFrame(() => this.flush());
-    if (wait > 0) this.win.setTimeout(frame, wait);
-    else frame();
+    if (wait > 0 && !urgent) {
+      this.spacer = this.win.setTimeout(() => {
+        this.spacer = null;
+        this.#nextFrame();
+      }, wait);
+    } else {
+      this.#nextFrame();
+    }
+  }
+
+  #nextFrame() {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    this.win.requestAnimationFrame(() => {
+      this.frameRequested = false;
+      this.flush();
+    });
   }
 
   /** Render what changed since the last render, now. */
