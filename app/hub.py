@@ -143,6 +143,16 @@ class Hub:
             subscribers=old.subscribers if old else set(), flushed_seq=seq,
         )
 
+    def remove_wall(self, slug: str) -> None:
+        """Stop serving `slug`: its subscribers are closed (their clients will be refused)."""
+        ch = self._walls.pop(slug, None)
+        if ch is None:
+            return
+        if ch.flush_handle is not None:
+            ch.flush_handle.cancel()
+        for sub in ch.subscribers:
+            sub.close()
+
     def walls(self) -> list[str]:
         return list(self._walls)
 

@@ -85,7 +85,7 @@ class Ingest:
         self.sources: dict[str, list[Source]] = {}
         # Walls fed by more than one network collapse cross-posts to one card.
         self._crossposts: dict[str, CrosspostIndex] = {}
-        self._tasks: list[asyncio.Task[None]] = []
+        self._tasks: dict[str, list[asyncio.Task[None]]] = {}
 
     def start(self, walls: list[WallConfig]) -> None:
         for wall in walls:
@@ -105,14 +105,19 @@ class Ingest:
                     source = _Unavailable(kind, f"failed to start: {err}")
                 self.sources.setdefault(wall.slug, []).append(source)
                 name = f"ingest:{wall.slug}:{kind}"
-                self._tasks.append(asyncio.create_task(self._supervise(wall.slug, source),
-                                                       name=name))
+                task = asyncio.create_task(self._supervise(wall.slug, source), name=name)
+                self._tasks.setdefault(wall.slug, []).append(task)
 
-    async def stop(self) -> None:
-        for task in self._tasks:
+    async def stop(self, slug: str | None = None) -> None:
+        """Stop the sources of one wall, or of all walls."""
+        slugs = [slug] if slug is not None else list(self._tasks)
+        tasks = [t for s in slugs for t in self._tasks.pop(s, [])]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for s in slugs:
+            self.sources.pop(s, None)
+            self._crossposts.pop(s, None)
 
     async def _visible_ids(self, slug: str, source: str) -> list[str]:
         return await self.store.visible_ids(slug, source)

@@ -26,7 +26,18 @@ from app.events import Event, PostEvent, RemoveEvent, WallEvent, event_from_dict
 from app.models import Post
 from app.moderation import State
 from app.rules import Block, Decision, PostContext, RuleSet, decide, text_key
-from app.store.schema import blocks, cursors, events, posts, tombstones, wall_posts, walls
+from app.store.schema import (
+    announcements,
+    assets,
+    blocks,
+    cursors,
+    decisions,
+    events,
+    posts,
+    tombstones,
+    wall_posts,
+    walls,
+)
 
 __all__ = ["Store", "Tx", "WallCursors", "WallInfo", "WallNotFound", "now"]
 
@@ -173,6 +184,19 @@ class Store:
         await self.write(run)
         await self._load_walls()
         return self.wall(slug)
+
+    async def delete_wall(self, slug: str) -> None:
+        """Delete the wall and everything that is only its own (posts stay: they are global)."""
+        wall = self.wall(slug)
+
+        async def run(tx: Tx) -> None:
+            for table in (wall_posts, events, cursors, blocks, decisions, announcements, assets):
+                await tx.conn.execute(delete(table).where(table.c.wall_id == wall.id))
+            await tx.conn.execute(delete(walls).where(walls.c.id == wall.id))
+
+        await self.write(run)
+        self._walls.pop(slug, None)
+        self.forget_rules(slug)
 
     # -- writes ----------------------------------------------------------------------------
 

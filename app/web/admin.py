@@ -57,6 +57,17 @@ async def change_wall(wall: WallDep, changes: dict[str, Any], store: StoreDep,
     return (await store.ensure_wall(wall.slug, cfg.title or wall.title, config)).public()
 
 
+@router.delete("/walls/{slug}")
+async def delete_wall(_: AdminDep, wall: WallDep, request: Request,
+                      store: StoreDep) -> dict[str, str]:
+    """Delete a wall: its sources stop, its screens are disconnected, its data is removed.
+    A wall declared in the config file comes back at the next start."""
+    await request.app.state.ingest.stop(wall.slug)
+    request.app.state.hub.remove_wall(wall.slug)
+    await store.delete_wall(wall.slug)
+    return {"status": "deleted"}
+
+
 @router.get("/users")
 async def list_users(accounts: AccountsDep, _: AdminDep) -> list[dict[str, Any]]:
     return await accounts.users()

@@ -71,6 +71,7 @@ ADMIN_ROUTES = [
     ("GET", "/api/v1/tokens", None),
     ("POST", "/api/v1/tokens", {"name": "other"}),
     ("DELETE", "/api/v1/tokens/nothing", None),
+    ("DELETE", "/api/v1/walls/new", None),
 ]
 
 
@@ -311,6 +312,36 @@ async def test_admin_changes_reach_screens(make_settings: Callable[..., Settings
             assert (await recv_until(ws, lambda f: True))["type"] == "snapshot"
         r = await c["root"].post("/api/v1/walls", json={"slug": "Bad Slug"})
         assert r.status_code == 422
+
+
+async def test_admin_deletes_a_wall(make_settings: Callable[..., Settings], post_factory: Callable[..., Post]) -> None:
+    """Deleting a wall disconnects its screens, removes it from the API and refuses new sockets."""
+    async with server_with_people(make_settings()) as (srv, c):
+        await srv.store.ingest("w", post_factory(1))
+        async with websockets.connect(f"{srv.ws}/ws/walls/w") as ws:
+            await recv_until(ws, lambda f: f["type"] == "snapshot")
+            assert (await c["alice"].delete("/api/v1/walls/w")).status_code == 403
+            assert (await c["root"].delete("/api/v1/walls/w")).status_code == 200
+            with pytest.raises(websockets.ConnectionClosed):
+                await recv_until(ws, lambda f: False)
+        assert (await c["anon"].get("/api/v1/walls/w")).status_code == 404
+        assert (await c["anon"].get("/api/v1/walls")).json() == []
+        with pytest.raises(websockets.exceptions.InvalidStatus):
+            async with websockets.connect(f"{srv.ws}/ws/walls/w"):
+                pass
+
+
+async def test_sessions_end_after_the_idle_limit(make_settings: Callable[..., Settings]) -> None:
+    """A session unused for longer than the idle limit no longer authenticates."""
+    from datetime import timedelta
+
+    async with server_with_people(make_settings()) as (srv, c):
+        assert (await c["alice"].get("/api/v1/me")).status_code == 200
+        srv.app.state.accounts.idle = timedelta(seconds=0)
+        assert (await c["alice"].get("/api/v1/me")).status_code == 401
+        srv.app.state.accounts.idle = timedelta(hours=4)
+        srv.app.state.accounts.absolute = timedelta(seconds=0)
+        assert (await c["bob"].get("/api/v1/me")).status_code == 401
 
 
 async def test_moderation_actions_on_unknown_posts_are_404(make_settings: Callable[..., Settings]) -> None:
