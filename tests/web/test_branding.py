@@ -7,6 +7,7 @@ import json
 import struct
 import zlib
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -25,6 +26,15 @@ def png(width: int = 4, height: int = 3) -> bytes:
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+async def next_events(ws: websockets.ClientConnection) -> dict[str, Any]:
+    """Return the next events frame, skipping heartbeats."""
+    async with asyncio.timeout(3):
+        while True:
+            frame: dict[str, Any] = json.loads(await ws.recv())
+            if frame["type"] == "events":
+                return frame
 
 
 async def admin_client(srv, url: str) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
@@ -51,8 +61,7 @@ async def test_logo_upload_is_type_and_size_checked_and_reaches_screens(make_set
             r = await c.put("/api/v1/walls/w/logo", content=png(), headers={"Content-Type": "image/png"})
             assert r.status_code == 200, r.text
             logo_url = r.json()["logo_url"]
-            async with asyncio.timeout(3):
-                frame = json.loads(await ws.recv())
+            frame = await next_events(ws)
             assert frame["events"][0]["wall"]["logo_url"] == logo_url
         served = await c.get(logo_url)
         assert served.content == png() and served.headers["content-type"] == "image/png"
@@ -102,7 +111,6 @@ async def test_screens_report_health_and_can_be_reloaded(make_settings: Callable
             assert screens[0]["kind"] == "hall" and screens[0]["dom_nodes"] == 812
             assert "evil" not in screens[0]
             r = await c.post("/api/v1/walls/w/reload")
-            async with asyncio.timeout(3):
-                frame = json.loads(await ws.recv())
+            frame = await next_events(ws)
             assert frame["events"][0]["wall"]["reload"] == r.json()["reload"]
         await c.aclose()
