@@ -102,6 +102,30 @@ function renderAuthor(author, post, opts) {
   return who;
 }
 
+const MEDIA_TRIES = 3;         // retries after the first failure
+const MEDIA_RETRY_MS = 1000;  // then 2 s, 4 s: a broken image is gone after ~7 s
+
+/**
+ * Load `src` into `img` again after each failure (a busy media host, a flaky hall network),
+ * waiting longer each time; after MEDIA_TRIES retries call `giveUp`. The attempt count is on
+ * `data-media-retry`. A card that left the page stops trying.
+ */
+function retryImage(img, src, giveUp, tries = 0) {
+  img.addEventListener("error", () => {
+    if (tries >= MEDIA_TRIES) {
+      giveUp();
+      return;
+    }
+    setTimeout(() => {
+      if (!img.isConnected) return;
+      img.setAttribute("data-media-retry", String(tries + 1));
+      retryImage(img, src, giveUp, tries + 1);
+      img.removeAttribute("src");
+      img.setAttribute("src", src);
+    }, MEDIA_RETRY_MS * 2 ** tries);
+  }, { once: true });
+}
+
 function renderMedia(media, post, opts) {
   const items = Array.isArray(media) ? media.filter((m) => m && typeof m === "object") : [];
   if (items.length === 0) return null;
@@ -120,11 +144,11 @@ function renderMedia(media, post, opts) {
         img.setAttribute("width", String(m.width));
         img.setAttribute("height", String(m.height));
       }
-      // A broken image disappears; its card stays a text card.
-      img.addEventListener("error", () => {
+      // A broken image is tried again with backoff, then disappears; its card stays a text card.
+      retryImage(img, src, () => {
         figure.hidden = true;
         if (Array.from(box.children).every((f) => f.hidden)) box.hidden = true;
-      }, { once: true });
+      });
       img.setAttribute("src", src);
       figure.append(img);
     } else if (m.alt) {

@@ -10,6 +10,7 @@ export const BODY = Object.freeze({
   layout: "data-layout",           // "grid" | "spotlight" | "ticker" (template, wall events)
   theme: "data-theme",             // "dark" | "light" | "contrast" (template, wall events)
   posts: "data-post-count",        // number of cards currently in the DOM (script)
+  interlude: "data-interlude",     // hall screen: "highlights" | "slide" while one covers the feed
 });
 
 /** Attributes on each post card. */
@@ -34,6 +35,7 @@ export const ID = Object.freeze({
   hashtags: "wall-hashtags",
   announcement: "announcement",    // latest organiser announcement
   clock: "clock",
+  interlude: "interlude",          // hall screen: highlights and slides over the feed
 });
 
 /** Values of body[data-connection]. */

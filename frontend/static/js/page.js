@@ -5,7 +5,10 @@ import { Feed } from "./state.js";
 import { connect } from "./transport.js";
 import { FeedView } from "./view.js";
 import { refreshTimes } from "./card.js";
-import { GridLayout } from "./layout.js";
+import { Layouts } from "./layouts.js";
+import { applyBrand } from "./brand.js";
+import { ScreenHealth } from "./health.js";
+import { Interlude } from "./interlude.js";
 
 const TIME_REFRESH_MS = 30_000;
 
@@ -21,14 +24,28 @@ function tickClock(doc) {
 export function startPage({ hall, cap, announce = false, minIntervalMs = 0, doc = document }) {
   const path = doc.body.getAttribute(BODY.wsPath);
   const feed = new Feed({ cap });
-  const layout = hall ? new GridLayout(doc.getElementById(ID.feed)) : null;
+  const layout = hall ? new Layouts(doc.getElementById(ID.feed), { doc }) : null;
   const view = new FeedView(doc, { hall, announce, layout, minIntervalMs });
+  // Screen care beside the view: branding, health reports and reloads, idle highlights, slides.
+  const brand = { frame: (change) => change.wall && feed.wall && applyBrand(doc, feed.wall), status() {} };
+  const extras = [brand];
   const conn = connect({
     path,
     resume: () => feed.resumePoint(),
-    onFrame: (frame) => view.update(feed, feed.applyFrame(frame)),
-    onStatus: (state) => view.setConnection(state),
+    onFrame: (frame) => {
+      const change = feed.applyFrame(frame);
+      view.update(feed, change);
+      for (const extra of extras) extra.frame(change);
+    },
+    onStatus: (state) => {
+      view.setConnection(state);
+      for (const extra of extras) extra.status(state);
+    },
   });
+  const health = new ScreenHealth({ kind: hall ? "hall" : "viewer", feed, conn, doc });
+  extras.push(health);
+  const interlude = hall ? new Interlude({ feed, doc }) : null;
+  if (interlude) extras.push(interlude);
   tickClock(doc);
   setInterval(() => {
     refreshTimes(doc.getElementById(ID.feed));
@@ -37,5 +54,5 @@ export function startPage({ hall, cap, announce = false, minIntervalMs = 0, doc 
   }, TIME_REFRESH_MS);
   globalThis.addEventListener("online", () => conn.nudge());
   if (layout && doc.fonts) doc.fonts.ready.then(() => layout.apply());
-  return Object.freeze({ feed, view, connection: conn });
+  return Object.freeze({ feed, view, connection: conn, layout, health, interlude });
 }

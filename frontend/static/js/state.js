@@ -93,6 +93,12 @@ export class Feed {
     this.epoch = frame.epoch === undefined || frame.epoch === null ? null : String(frame.epoch);
     this.seq = Number.isFinite(frame.seq) ? frame.seq : null;
     this.wall = frame.wall && typeof frame.wall === "object" ? frame.wall : null;
+    if (this.wall && Array.isArray(this.wall.announcements)) {
+      // The snapshot carries the current and scheduled announcements; events change them later.
+      this.announcements = new Map();
+      for (const a of this.wall.announcements) if (a && typeof a === "object" && a.id != null) this.announcements.set(a.id, a);
+      change.announcement = true;
+    }
     this.ids = [];
     this.byId = new Map();
     for (const post of Array.isArray(frame.posts) ? frame.posts : []) {

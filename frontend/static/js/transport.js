@@ -161,6 +161,12 @@ export function connect({
       socket = null;
     },
     nudge,
+    /** Send `text` on the open socket (a screen's health report); return whether it went. */
+    send(text) {
+      if (socket === null || socket.readyState !== 1) return false;
+      socket.send(text);
+      return true;
+    },
     get state() {
       return state;
     },

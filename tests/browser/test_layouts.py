@@ -1,0 +1,188 @@
+"""The hall screen's layouts (grid, spotlight, ticker) and themes, switched live by an admin:
+screenshots of each at 1080p, 4K and phone size, text sizes, fitting, branding."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.browser.admin import PlayedSocket, admin_client, patch_wall, png, snapshot
+from tests.browser.conftest import CARD, HALL, PHONE, ROOT
+from tests.conftest import DEMO_TOML, ServerProcess, make_post
+
+pytestmark = pytest.mark.browser
+
+UHD = {"width": 3840, "height": 2160}
+LAYOUTS = ["grid", "spotlight", "ticker"]
+THEMES = ["dark", "light", "contrast"]
+SHOWN = f"{CARD}:not([data-offscreen])"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The bundled meeting on a server of this module, adding nothing new for a while."""
+    slow = DEMO_TOML.replace("min_gap_s = 0.5", "min_gap_s = 600").replace(
+        "max_gap_s = 0.5", "max_gap_s = 600")
+    server = ServerProcess(tmp_path_factory.mktemp("layouts"), slow).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def admin(demo: ServerProcess) -> Iterator[httpx.Client]:
+    """An admin's HTTP session on the demo server."""
+    client = admin_client(demo)
+    yield client
+    client.close()
+
+
+def wait_look(page: Any, layout: str, theme: str) -> None:
+    page.wait_for_function(
+        "([l, t]) => document.body.dataset.layout === l && document.body.dataset.theme === t",
+        arg=[layout, theme])
+    page.wait_for_selector(SHOWN)
+
+
+def text_sizes(page: Any) -> list[float]:
+    """Return the font sizes (px) of the post text of every card shown."""
+    return list(page.eval_on_selector_all(
+        f"{SHOWN} [data-post-text]",
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"))
+
+
+def test_every_layout_and_theme_screenshots(demo: ServerProcess, admin: httpx.Client,
+                                            open_page: Any, screenshots: Path) -> None:
+    """Each layout x theme at 1920x1080 and 3840x2160 (plus the hall and viewer at 390x844)
+    fills the screen without scrollbars, with every shown card's text fitted in its box."""
+    patch_wall(admin, "asnr14", layout="grid", theme="dark")
+    pages = {name: open_page(f"{demo.url}/walls/asnr14", viewport=size)[0]
+             for name, size in [("1920x1080", HALL), ("3840x2160", UHD), ("390x844", PHONE)]}
+    for page in pages.values():
+        page.wait_for_function("() => document.querySelectorAll('[data-post-id]').length >= 6")
+    for layout in LAYOUTS:
+        for theme in THEMES:
+            patch_wall(admin, "asnr14", layout=layout, theme=theme)
+            for name, page in pages.items():
+                if name == "390x844" and theme != "dark":
+                    continue
+                wait_look(page, layout, theme)
+                page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
+                time.sleep(0.8)   # the spotlight's fade; the ticker filling its band
+                assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"
+                                     " && document.documentElement.scrollHeight <= innerHeight")
+                if layout == "spotlight":
+                    # Fitted: a spotlight card never overflows its box (the clamp shows "…").
+                    assert page.eval_on_selector_all(
+                        f"{CARD}[data-spot]",
+                        "els => els.every(e => e.scrollHeight <= e.clientHeight + 1)")
+                page.screenshot(path=screenshots / f"{layout}-{theme}-{name}.png")
+    patch_wall(admin, "asnr14", layout="grid", theme="dark")
+    for theme in THEMES:
+        patch_wall(admin, "asnr14", theme=theme)
+        page, _ = open_page(f"{demo.url}/walls/asnr14/live", viewport=PHONE)
+        page.wait_for_function("() => document.querySelectorAll('[data-post-id]').length >= 6")
+        page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
+        page.screenshot(path=screenshots / f"viewer-{theme}-390x844.png")
+    patch_wall(admin, "asnr14", theme="dark")
+
+
+def test_text_size_per_layout_at_1080p(demo: ServerProcess, admin: httpx.Client,
+                                       open_page: Any) -> None:
+    """At 1920x1080 the smallest post text shown is >= 36 px in every layout (readable from
+    the back of a hall) and doubles at 4K; the sizes go to test-artifacts/text-sizes.json."""
+    patch_wall(admin, "asnr14", layout="grid", theme="dark")
+    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL)
+    page.wait_for_function("() => document.querySelectorAll('[data-post-id]').length >= 6")
+    report: dict[str, dict[str, float]] = {}
+    for layout in LAYOUTS:
+        patch_wall(admin, "asnr14", layout=layout)
+        wait_look(page, layout, "dark")
+        page.wait_for_timeout(300)
+        sizes = text_sizes(page)
+        assert sizes, f"no post text shown in {layout}"
+        report[layout] = {"smallest_px": min(sizes), "largest_px": max(sizes)}
+        assert min(sizes) >= 36, (layout, sizes)
+    page.set_viewport_size(UHD)
+    page.wait_for_function("() => innerWidth === 3840")
+    page.wait_for_timeout(300)
+    assert min(text_sizes(page)) == pytest.approx(report["ticker"]["smallest_px"] * 2, rel=0.02)
+    patch_wall(admin, "asnr14", layout="grid")
+    out = ROOT / "test-artifacts" / "text-sizes.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"viewport": "1920x1080", **report}, indent=2) + "\n", "utf-8")
+
+
+def test_admin_switches_layout_live_without_reload(demo: ServerProcess, admin: httpx.Client,
+                                                   open_page: Any) -> None:
+    """An admin's PATCH of layout and theme reaches an open wall as a `wall` event: the page
+    changes body[data-layout] and its cards' places without reloading."""
+    patch_wall(admin, "asnr14", layout="grid", theme="dark")
+    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL)
+    page.wait_for_selector(f"{CARD}[data-placed]")
+    page.evaluate("window.__same_page = true")
+    patch_wall(admin, "asnr14", layout="spotlight")
+    page.wait_for_selector("body[data-layout=spotlight]")
+    page.wait_for_selector(f"{CARD}[data-spot=main]")
+    assert page.locator(f"{CARD}[data-spot=queue]").count() == 3
+    assert page.locator(f"{CARD}[data-placed]").count() == 0
+    patch_wall(admin, "asnr14", layout="ticker", theme="light")
+    page.wait_for_selector("body[data-layout=ticker][data-theme=light]")
+    page.wait_for_function("() => document.getAnimations().length > 0")
+    assert page.locator(f"{CARD}[data-spot]").count() == 0
+    patch_wall(admin, "asnr14", layout="grid", theme="dark")
+    page.wait_for_selector("body[data-layout=grid]")
+    page.wait_for_selector(f"{CARD}[data-placed]")
+    assert page.evaluate("window.__same_page") is True
+
+
+def test_branding_colours_logo_and_qr(demo: ServerProcess, admin: httpx.Client,
+                                      open_page: Any, screenshots: Path) -> None:
+    """Brand colours become custom properties, the uploaded logo shows in the header band and
+    the QR code and join address show where people can join; clearing them restores the theme."""
+    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL)
+    res = admin.put("/api/v1/walls/asnr14/logo", content=png(240, 80),
+                    headers={"Content-Type": "image/png"})
+    assert res.status_code == 200, res.text
+    colours = {"background": "#14213d", "text": "#ffffff", "accent": "#fca311"}
+    patch_wall(admin, "asnr14", colours=colours, join_url="https://asnr.example/join")
+    page.wait_for_selector("body[data-branded]")
+    bg = page.evaluate("getComputedStyle(document.body).getPropertyValue('--bg').trim()")
+    assert bg == "#14213d"
+    page.wait_for_function("() => { const i = document.querySelector('.band__logo');"
+                           " return !i.hidden && i.complete && i.naturalWidth === 240; }")
+    page.wait_for_function("() => document.querySelector('.join__qr').naturalWidth > 0")
+    assert page.locator(".join__url").inner_text() == "asnr.example/join"
+    assert "asnr.example/join" in (page.locator(".join__qr").get_attribute("alt") or "")
+    page.wait_for_timeout(600)
+    page.screenshot(path=screenshots / "grid-branded-1920x1080.png")
+    assert admin.delete("/api/v1/walls/asnr14/logo").status_code == 200
+    patch_wall(admin, "asnr14", colours=None, join_url=None)
+    page.wait_for_selector("body:not([data-branded])")
+    page.wait_for_selector(".band__logo[hidden]", state="attached")
+
+
+def test_spotlight_shows_a_new_post_and_long_posts_end_in_an_ellipsis(
+        demo: ServerProcess, open_page: Any) -> None:
+    """In the spotlight a new post takes the large place; a post too long for its box is
+    clamped with a visible ellipsis instead of overflowing."""
+    long_text = " ".join(["Thrombectomy outcomes in the late window keep improving"] * 12)
+    posts = [make_post(3, content=[{"type": "text", "text": long_text}], text=long_text),
+             make_post(2), make_post(1)]
+    played = PlayedSocket(lambda ws, _: ws.send(snapshot(posts, layout="spotlight")))
+    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL, before=played.install)
+    main = page.locator(f"{CARD}[data-spot=main]")
+    main.wait_for()
+    assert main.get_attribute("data-post-id") == "x:100003"
+    text = main.locator("[data-post-text]")
+    assert text.evaluate("e => e.scrollHeight > e.clientHeight + 1")   # clamped ...
+    assert text.evaluate("e => getComputedStyle(e).webkitLineClamp") not in ("none", "")
+    assert main.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # ... and fits its box
+    played.routes[-1].send(json.dumps({"type": "events", "events": [
+        {"seq": 11, "type": "post", "post": make_post(4)}]}))
+    page.wait_for_selector(f'{CARD}[data-spot=main][data-post-id="x:100004"]', timeout=10_000)
