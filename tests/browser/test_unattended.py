@@ -13,7 +13,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser.admin import PlayedSocket, admin_client, events, patch_wall, png, snapshot
+from tests.browser.admin import (
+    PASSWORD,
+    PlayedSocket,
+    admin_client,
+    events,
+    patch_wall,
+    png,
+    snapshot,
+)
 from tests.browser.conftest import CARD, HALL, wall_toml, write_posts
 from tests.conftest import DEMO_TOML, ServerProcess, make_post
 
@@ -64,6 +72,17 @@ def test_open_screen_reports_its_health(demo: ServerProcess, admin: httpx.Client
     assert report["reconnects"] == 0
     assert report["heap_mb"] > 0
     assert report["age_s"] < 20
+
+    def login(console: Any) -> None:
+        res = console.request.post(f"{demo.url}/api/v1/login", headers={"Origin": demo.url},
+                                   data={"username": "root", "password": PASSWORD})
+        assert res.ok, res.text()
+
+    console, _ = open_page(f"{demo.url}/moderate/asnr14", viewport=HALL, before=login)
+    row = console.locator("#screens .row--screen[data-kind=hall]", has_text="1920\u00d71080").first
+    row.wait_for(timeout=15_000)
+    assert "DOM nodes" in row.inner_text()
+    assert console.locator("#wall-layout").input_value() in ("grid", "spotlight", "ticker")
 
 
 def test_admin_reload_reloads_open_screens(demo: ServerProcess, admin: httpx.Client,

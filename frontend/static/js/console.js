@@ -11,6 +11,7 @@ import { connectModFeed } from "./console-feed.js";
 import { Queue, authorKey, describeDecision, matches, moveFrom, nextAfter } from "./console-queue.js";
 import { SHORTCUTS, commandFor } from "./console-keys.js";
 import { ListView, activityRow, buildItem, removableRow, toast } from "./console-view.js";
+import { renderScreens, wireWallControls } from "./console-screens.js";
 
 const $ = (id) => document.getElementById(id);
 const body = document.body;
@@ -454,6 +455,7 @@ async function refreshCounts() {
     const stalest = Math.max(0, ...s.data.map((x) => Number(x.age_s) || 0));
     box.classList.toggle("count--alert", stalest > 60);
     box.title = `${s.data.length} screen(s) reporting health; oldest report ${Math.round(stalest)} s ago`;
+    renderScreens(document, s.data);
   }
 }
 
@@ -654,4 +656,5 @@ connectModFeed({
 });
 
 setInterval(refreshCounts, 5000);
+wireWallControls(document, api, slug, (text, kind) => toast($("toasts"), text, kind, 3000));
 setInterval(() => refreshTimes(document.querySelector(".console")), 30_000);

@@ -1,0 +1,54 @@
+// The console's "Screens" box: every hall screen and viewer that reports its health (from
+// GET /api/v1/walls/{slug}/screens), and, for admins, the wall's layout, theme and a remote
+// reload of every screen. Rows are built with textContent only.
+
+import { el } from "./card.js";
+
+const SILENT_S = 60;   // a screen reports every 30 s: twice that without a word is a problem
+
+/** Return one list row for a screen's health report `s`. */
+export function screenRow(s) {
+  const age = Number(s.age_s) || 0;
+  const li = el("li", "row row--screen");
+  li.dataset.kind = String(s.kind || "?");
+  if (age > SILENT_S) li.dataset.silent = "";
+  const main = el("div", "row__main");
+  const size = s.width && s.height ? `${s.width}×${s.height}` : "";
+  main.append(el("span", "row__title", `${s.kind === "hall" ? "Hall screen" : "Viewer"} ${size}`.trim()));
+  const facts = [`seq ${s.seq ?? "?"}`, `${s.reconnects ?? 0} reconnects`, `${s.dom_nodes ?? "?"} DOM nodes`,
+    `${s.cards ?? "?"} cards`];
+  if (Number.isFinite(s.heap_mb)) facts.push(`${s.heap_mb} MB heap`);
+  if (Number.isFinite(s.uptime_s)) facts.push(`up ${Math.round(s.uptime_s / 60)} min`);
+  main.append(el("span", "row__sub", facts.join(" · ")));
+  li.append(main, el("span", "row__time", age > SILENT_S ? `silent ${Math.round(age)} s` : `${Math.round(age)} s ago`));
+  li.title = `${s.peer || ""} epoch ${s.epoch || "?"}`;
+  return li;
+}
+
+/** Show the screens in #screens (hall screens first). */
+export function renderScreens(doc, list) {
+  const box = doc.getElementById("screens");
+  if (!box || !Array.isArray(list)) return;
+  const sorted = [...list].sort((a, b) => (a.kind === "hall" ? 0 : 1) - (b.kind === "hall" ? 0 : 1));
+  const rows = sorted.map(screenRow);
+  if (rows.length === 0) rows.push(el("li", "rows__empty", "No screen has reported yet."));
+  box.replaceChildren(...rows);
+}
+
+/** Wire the admin's layout and theme selects and the reload button; report through `say`. */
+export function wireWallControls(doc, api, slug, say) {
+  const form = doc.getElementById("wall-look");
+  if (!form) return;
+  const url = `/api/v1/walls/${encodeURIComponent(slug)}`;
+  for (const name of ["layout", "theme"]) {
+    const select = doc.getElementById(`wall-${name}`);
+    select.addEventListener("change", async () => {
+      const r = await api.request("PATCH", url, { [name]: select.value });
+      say(r.ok ? `Screens switched to ${select.value}.` : `Could not change the ${name}: ${r.detail}`, r.ok ? "ok" : "error");
+    });
+  }
+  doc.getElementById("wall-reload").addEventListener("click", async () => {
+    const r = await api.request("POST", `${url}/reload`);
+    say(r.ok ? "Every screen of this wall reloads now." : `Could not reload: ${r.detail}`, r.ok ? "ok" : "error");
+  });
+}
