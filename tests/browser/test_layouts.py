@@ -186,3 +186,42 @@ def test_spotlight_shows_a_new_post_and_long_posts_end_in_an_ellipsis(
     played.routes[-1].send(json.dumps({"type": "events", "events": [
         {"seq": 11, "type": "post", "post": make_post(4)}]}))
     page.wait_for_selector(f'{CARD}[data-spot=main][data-post-id="x:100004"]', timeout=10_000)
+
+
+@pytest.mark.parametrize("reduced", [False, True])
+def test_ticker_moves_unless_motion_is_reduced(demo: ServerProcess, open_page: Any,
+                                               reduced: bool) -> None:
+    """The ticker's posts move right to left; with prefers-reduced-motion they stand still
+    (and change every few seconds instead)."""
+    posts = [make_post(n) for n in range(8, 0, -1)]
+    played = PlayedSocket(lambda ws, _: ws.send(snapshot(posts, layout="ticker")))
+    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL, reduced_motion=reduced,
+                        before=played.install)
+    first = page.locator(SHOWN).first
+    first.wait_for()
+    page.wait_for_timeout(300)
+    x0 = first.bounding_box()["x"]
+    page.wait_for_timeout(1000)
+    x1 = first.bounding_box()["x"]
+    if reduced:
+        assert x1 == pytest.approx(x0, abs=1)
+    else:
+        assert x1 < x0 - 50   # ~150 px/s at 1080p
+    sizes = text_sizes(page)
+    assert sizes and min(sizes) >= 40
+
+
+def test_viewer_names_posts_describes_images_and_takes_brand_colours(
+        demo: ServerProcess, open_page: Any) -> None:
+    """On the remote viewer each post is a named article, an image without a description says
+    so, and the wall's brand colours apply."""
+    post = make_post(1, media=[{"kind": "image", "url": "/static/favicon.svg"}])
+    colours = {"background": "#14213d", "text": "#ffffff", "accent": "#fca311"}
+    played = PlayedSocket(lambda ws, _: ws.send(snapshot([post], colours=colours)))
+    page, _ = open_page(f"{demo.url}/walls/asnr14/live", viewport=PHONE, before=played.install)
+    card = page.locator(CARD).first
+    card.wait_for()
+    assert card.get_attribute("aria-label") == "Post by User 1"
+    assert card.locator(".media__img").get_attribute("alt") == "Image without a description"
+    page.wait_for_selector("body[data-branded]")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(20, 33, 61)"

@@ -136,7 +136,8 @@ function renderMedia(media, post, opts) {
     const figure = el("figure", `media media--${m.kind === "image" ? "image" : "video"}`);
     if (src !== null) {
       const img = el("img", "media__img");
-      img.setAttribute("alt", cleanText(m.alt || ""));
+      // An undescribed image still says what it is to a screen reader on the viewer.
+      img.setAttribute("alt", cleanText(m.alt || "") || (opts.hall ? "" : "Image without a description"));
       img.setAttribute("decoding", "async");
       img.setAttribute("referrerpolicy", "no-referrer");
       if (!opts.hall) img.setAttribute("loading", "lazy");
@@ -226,7 +227,11 @@ export function buildCard(post, opts = {}) {
   if (post.pinned) card.setAttribute(CARD.pinned, "");
   const lang = langTag(post.lang);
   if (lang) card.setAttribute("lang", lang);
-  if (!o.hall) card.setAttribute("tabindex", "0");
+  if (!o.hall) {
+    card.setAttribute("tabindex", "0");
+    // The feed's articles are named, so a screen reader moving post to post hears whose it is.
+    card.setAttribute("aria-label", `Post by ${cleanText(author.name || author.handle || "someone")}`);
+  }
 
   const head = el("header", "card__head");
   head.append(renderAvatar(author));
