@@ -60,7 +60,8 @@ def test_every_layout_and_theme_screenshots(demo: ServerProcess, admin: httpx.Cl
                                             open_page: Any, screenshots: Path) -> None:
     """Each layout x theme at 1920x1080 and 3840x2160 (plus the hall and viewer at 390x844)
     fills the screen without scrollbars, with every shown card's text fitted in its box."""
-    patch_wall(admin, "asnr14", layout="grid", theme="dark")
+    patch_wall(admin, "asnr14", layout="grid", theme="dark",
+               join_url="https://tweetwall.example/asnr14")
     pages = {name: open_page(f"{demo.url}/walls/asnr14", viewport=size)[0]
              for name, size in [("1920x1080", HALL), ("3840x2160", UHD), ("390x844", PHONE)]}
     for page in pages.values():
@@ -89,7 +90,7 @@ def test_every_layout_and_theme_screenshots(demo: ServerProcess, admin: httpx.Cl
         page.wait_for_function("() => document.querySelectorAll('[data-post-id]').length >= 6")
         page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
         page.screenshot(path=screenshots / f"viewer-{theme}-390x844.png")
-    patch_wall(admin, "asnr14", theme="dark")
+    patch_wall(admin, "asnr14", theme="dark", join_url=None)
 
 
 def test_text_size_per_layout_at_1080p(demo: ServerProcess, admin: httpx.Client,
@@ -225,3 +226,21 @@ def test_viewer_names_posts_describes_images_and_takes_brand_colours(
     assert card.locator(".media__img").get_attribute("alt") == "Image without a description"
     page.wait_for_selector("body[data-branded]")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(20, 33, 61)"
+
+
+def test_a_pinned_post_takes_the_first_place_in_the_grid(demo: ServerProcess,
+                                                          open_page: Any) -> None:
+    """A pinned post, however old, is placed at the top left of the grid with its badge."""
+    posts = [make_post(n) for n in range(30, 0, -1)]
+    posts[-1]["pinned"] = True
+    played = PlayedSocket(lambda ws, _: ws.send(snapshot(posts)))
+    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL, before=played.install)
+    pinned = page.locator(f'{CARD}[data-post-id="x:100001"][data-pinned][data-placed]')
+    pinned.wait_for()
+    box = pinned.bounding_box()
+    assert box is not None
+    tops = page.eval_on_selector_all(f"{CARD}[data-placed]",
+                                      "els => els.map(e => e.getBoundingClientRect().top)")
+    assert box["y"] <= min(tops) + 1
+    assert box["x"] < 200
+    assert "Pinned" in pinned.inner_text()

@@ -93,7 +93,10 @@ export class GridLayout {
       this.sizes = new WeakMap();
       this.container.style.setProperty("--col-w", `${colWidth}px`);
     }
-    const cards = Array.from(this.container.children);
+    // Pinned posts take the first places (top left); then the others, newest first.
+    const children = Array.from(this.container.children);
+    const cards = [...children.filter((c) => c.hasAttribute(CARD.pinned)),
+      ...children.filter((c) => !c.hasAttribute(CARD.pinned))];
     // All writes, then all reads: one layout for however many cards are new.
     const unknown = cards.filter((card) => !this.sizes.has(card));
     for (const card of unknown) {
