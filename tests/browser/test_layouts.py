@@ -4,7 +4,6 @@ screenshots of each at 1080p, 4K and phone size, text sizes, fitting, branding."
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,8 @@ UHD = {"width": 3840, "height": 2160}
 LAYOUTS = ["grid", "spotlight", "ticker"]
 THEMES = ["dark", "light", "contrast"]
 SHOWN = f"{CARD}:not([data-offscreen])"
+SPOT_STILL = """() => { const m = document.querySelector('[data-spot=main]');
+    return m !== null && m.getAnimations().length === 0; }"""
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,10 @@ def test_every_layout_and_theme_screenshots(demo: ServerProcess, admin: httpx.Cl
                     continue
                 wait_look(page, layout, theme)
                 page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
-                time.sleep(0.8)   # the spotlight's fade; the ticker filling its band
+                if layout == "spotlight":   # the large post's fade-in has ended
+                    page.wait_for_function(SPOT_STILL)
+                elif layout == "ticker":    # the band has filled
+                    page.wait_for_function("() => document.getAnimations().length >= 2")
                 assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"
                                      " && document.documentElement.scrollHeight <= innerHeight")
                 if layout == "spotlight":

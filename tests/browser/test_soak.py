@@ -1,6 +1,6 @@
 """Soak: many posts through a hall screen, sampling DOM nodes and JS heap with the DevTools
 protocol (after a forced GC). DOM nodes stay under a fixed cap and the heap comes back to its
-plateau. The default run (1,500 posts) is short enough for CI; `-m soak` runs 20,000."""
+plateau. The default run (1,000 posts) is short enough for CI; `-m soak` runs 20,000."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 ELEMENT_CAP = 1000    # elements in the document: 40 cards of ~14 elements, plus the page
 NODE_CAP = 5000       # DevTools' node count: text nodes too, and removed ones not yet collected
-LEAD_S = 10           # the first post, then this quiet spell (the page opens), then the flood
+LEAD_S = 6            # the first post, then this quiet spell (the page opens), then the flood
 SOAK_JSON = ROOT / "test-artifacts" / "soak.json"
 
 
@@ -106,9 +106,9 @@ def run_soak(count: int, server_factory: Any, open_page: Any, tmp_path: Path) ->
 
 def test_short_soak_keeps_dom_and_heap_flat(server_factory: Any, open_page: Any,
                                             tmp_path: Path) -> None:
-    """1,500 posts as fast as the replay sends them: DOM nodes under the cap, heap back to its
+    """1,000 posts as fast as the replay sends them: DOM nodes under the cap, heap back to its
     plateau (the CI version of the soak)."""
-    run_soak(1500, server_factory, open_page, tmp_path)
+    run_soak(1000, server_factory, open_page, tmp_path)
 
 
 @pytest.mark.soak

@@ -158,7 +158,7 @@ def test_a_new_post_ends_the_highlights(demo: ServerProcess, open_page: Any) -> 
 def test_slides_rotate_in(demo: ServerProcess, open_page: Any) -> None:
     """Slides come in every `slide_interval_s` for a few seconds, then the posts are back."""
     played = PlayedSocket(lambda ws, _: ws.send(snapshot(
-        [make_post(1)], slides=["/static/favicon.svg"], slide_interval_s=2)))
+        [make_post(1)], slides=["/static/favicon.svg"], slide_interval_s=1)))
     page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL, before=played.install)
     page.wait_for_selector("body[data-interlude=slide] img.interlude__slide[alt='Slide 1 of 1']",
                            state="attached", timeout=10_000)

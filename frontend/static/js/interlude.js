@@ -112,6 +112,11 @@ export class Interlude {
     }
     this.fetching = false;
     if (reel.length === 0) {
+      // Nothing liked, pinned or photographed yet: the recent posts, one at a time, still move.
+      reel = this.feed.posts().filter((p) => !p.content_warning).slice(0, 8)
+        .map((post) => ({ post, label: "Recent" }));
+    }
+    if (reel.length === 0) {
       // Nothing to highlight yet: look again after another quiet spell.
       this.lastPostAt = this.win.performance.now();
       return;
