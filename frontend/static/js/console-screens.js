@@ -1,6 +1,6 @@
-// The console's "Screens" box: every hall screen and viewer that reports its health (from
-// GET /api/v1/walls/{slug}/screens), and, for admins, the wall's layout, theme and a remote
-// reload of every screen. Rows are built with textContent only.
+// The console's "Screens" box: every hall screen that reports its health, one row each, and the
+// remote viewers as one count (from GET /api/v1/walls/{slug}/screens); and, for admins, the wall's
+// layout, theme and a remote reload of every screen. Rows are built with textContent only.
 
 import { el } from "./card.js";
 
@@ -25,12 +25,14 @@ export function screenRow(s) {
   return li;
 }
 
-/** Show the screens in #screens (hall screens first). */
+/** Show the hall screens in #screens, one row each, and the remote viewers as one count. */
 export function renderScreens(doc, list) {
   const box = doc.getElementById("screens");
   if (!box || !Array.isArray(list)) return;
-  const sorted = [...list].sort((a, b) => (a.kind === "hall" ? 0 : 1) - (b.kind === "hall" ? 0 : 1));
-  const rows = sorted.map(screenRow);
+  const halls = list.filter((s) => s && s.kind === "hall");
+  const viewers = list.length - halls.length;
+  const rows = halls.map(screenRow);
+  if (viewers > 0) rows.push(el("li", "row row--viewers", `${viewers} remote viewer(s) reporting`));
   if (rows.length === 0) rows.push(el("li", "rows__empty", "No screen has reported yet."));
   box.replaceChildren(...rows);
 }

@@ -21,6 +21,9 @@ export class ScreenHealth {
   /** `kind` is "hall" or "viewer"; `conn` is the transport (with `send`); `feed` the state. */
   constructor({ kind, feed, conn, doc = document, win = globalThis }) {
     this.kind = kind;
+    // Hall screens reload themselves; a remote viewer (someone reading on a phone) is not
+    // pulled away from where they are.
+    this.autoReload = kind === "hall";
     this.feed = feed;
     this.conn = conn;
     this.doc = doc;
@@ -40,7 +43,7 @@ export class ScreenHealth {
 
   /** After every frame: reload when the wall's reload nonce is not the one this page loaded. */
   frame(change) {
-    if (!change.wall || !this.feed.wall) return;
+    if (!this.autoReload || !change.wall || !this.feed.wall) return;
     const nonce = this.feed.wall.reload ?? null;
     if (this.loadedReload === undefined) this.loadedReload = nonce;
     else if (nonce !== this.loadedReload) this.reload();
@@ -93,7 +96,7 @@ export class ScreenHealth {
   }
 
   async #check() {
-    if (this.staleSince === null || this.reloading) return;
+    if (!this.autoReload || this.staleSince === null || this.reloading) return;
     if (this.win.performance.now() - this.staleSince < this.staleReloadMs) return;
     // Reload only when the server answers: a reload while it is down would leave the
     // browser's error page on the screen, with no script left to recover.
