@@ -143,12 +143,16 @@ def test_quiet_wall_rotates_highlights_in(server_factory: Any, admin: httpx.Clie
     client.close()
 
 
-def test_a_new_post_ends_the_highlights(demo: ServerProcess, open_page: Any) -> None:
+def test_a_new_post_ends_the_highlights(demo: ServerProcess, open_page: Any,
+                                        screenshots: Path) -> None:
     """Highlights last only while the wall is quiet: the first new post brings the feed back."""
     played = PlayedSocket(lambda ws, _: ws.send(snapshot([make_post(2), make_post(1)],
                                                          idle_after_s=1)))
     page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL, before=played.install)
     page.wait_for_selector("body[data-interlude=highlights]", state="attached", timeout=15_000)
+    page.wait_for_function("() => document.getAnimations().length === 0"
+                           " && Array.from(document.images).every(i => i.complete)")
+    page.screenshot(path=screenshots / "highlights-1920x1080.png")
     played.routes[-1].send(events({"seq": 11, "type": "post", "post": make_post(3)}))
     page.wait_for_selector("body:not([data-interlude])", state="attached")
     assert page.locator("#interlude").is_hidden()

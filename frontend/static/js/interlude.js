@@ -7,6 +7,7 @@
 import { BODY, ID } from "./hooks.js";
 import { buildCard, el } from "./card.js";
 import { fitLines } from "./spotlight.js";
+import { compactCount } from "./format.js";
 
 const HIGHLIGHT_MS = 10_000;
 const SLIDE_SHOW_MS = 10_000;
@@ -142,7 +143,9 @@ export class Interlude {
     card.removeAttribute("data-post-id");
     card.setAttribute("data-highlight-id", post.id);
     const head = el("p", "interlude__label");
-    head.append(el("span", "interlude__star", "★"), el("span", "", " Highlights while it is quiet"), el("span", "interlude__kind", label));
+    const likes = post.metrics && Number(post.metrics.likes);
+    const kind = likes > 0 && label === KINDS[1][1] ? `${label} · ${compactCount(likes)}` : label;
+    head.append(el("span", "interlude__star", "★"), el("span", "", " Highlights while it is quiet"), el("span", "interlude__kind", kind));
     const count = el("span", "interlude__count", `${((this.at - 1) % this.reel.length) + 1} / ${this.reel.length}`);
     head.append(count);
     this.#open("highlights", [head, card]);
