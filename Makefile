@@ -26,8 +26,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check app tests bench tools
 	$(BIN)/mypy
 
+# Two runs: Playwright's sync API (browser tests) and pytest-asyncio must not share a thread's loop.
 pytest: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/browser
+	$(BIN)/pytest tests/browser
 
 # Browser tests drive Debian's chromium; install it when we can (root with apt), else they skip
 # with a reason (and fail under CI=true).

@@ -65,9 +65,12 @@ def write_posts(path: Path, posts: list[dict[str, Any]]) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the session; skipped (failed under CI) when it is missing."""
+    """One headless Chromium for the browser tests; skipped (failed under CI) when it is missing.
+
+    Package scope, not session: Playwright's sync API keeps an event loop running while it is
+    open, and the asyncio tests that run after this package need the thread's loop free."""
     if not CHROMIUM.exists():
         message = f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI"):
