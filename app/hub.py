@@ -48,6 +48,7 @@ class Subscription:
         self.overflowed = False
         self.closed = False
         self.health: dict[str, Any] | None = None  # what the screen last reported of itself
+        self.sending_since: float | None = None  # loop time the current send began
 
     def offer(self, frame: str) -> None:
         """Queue `frame` without waiting; on overflow drop everything queued and close."""
