@@ -15,7 +15,7 @@ from starlette.requests import HTTPConnection
 
 from app.moderation import InvalidAction
 from app.modfeed import ModFeed
-from app.store.moderation import Conflict, ModerationStore
+from app.store.moderation import ModerationStore
 from app.web.auth import AccountsDep, ModeratorDep, authenticate
 from app.web.deps import HubDep, IngestDep, SettingsDep, StoreDep, WallDep
 from app.web.live import CLOSE_POLICY, run_socket
@@ -140,9 +140,7 @@ async def undo(wall: WallDep, who: ModeratorDep, mod: ModerationDep,
         return await mod.undo(wall.slug, who.name, body.id if body else None)
     except KeyError:
         raise HTTPException(404, "nothing to undo") from None
-    except Conflict as err:
-        raise _refused(err) from None
-    except InvalidAction as err:
+    except InvalidAction as err:  # includes Conflict: somebody acted since
         raise _refused(err) from None
 
 

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+
+from tests.conftest import DEMO_TOML, ServerProcess
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -162,3 +165,25 @@ def card_ids(page: Any) -> list[str]:
 
 def card_count(page: Any) -> int:
     return int(page.eval_on_selector_all(CARD, "els => els.length"))
+
+
+@pytest.fixture(scope="module")
+def demo(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The bundled meeting on a server of the test module, adding nothing new for a while."""
+    slow = DEMO_TOML.replace("min_gap_s = 0.5", "min_gap_s = 600").replace(
+        "max_gap_s = 0.5", "max_gap_s = 600")
+    server = ServerProcess(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]),
+                           slow).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def admin(demo: ServerProcess) -> Iterator[httpx.Client]:
+    """An admin's HTTP session on the demo server."""
+    from tests.browser.admin import admin_client
+
+    client = admin_client(demo)
+    yield client
+    client.close()

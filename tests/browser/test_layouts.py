@@ -4,16 +4,15 @@ screenshots of each at 1080p, 4K and phone size, text sizes, fitting, branding."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.browser.admin import PlayedSocket, admin_client, patch_wall, png, snapshot
+from tests.browser.admin import PlayedSocket, patch_wall, png, snapshot
 from tests.browser.conftest import CARD, HALL, PHONE, ROOT
-from tests.conftest import DEMO_TOML, ServerProcess, make_post
+from tests.conftest import ServerProcess, make_post
 
 pytestmark = pytest.mark.browser
 
@@ -23,24 +22,6 @@ THEMES = ["dark", "light", "contrast"]
 SHOWN = f"{CARD}:not([data-offscreen])"
 SPOT_STILL = """() => { const m = document.querySelector('[data-spot=main]');
     return m !== null && m.getAnimations().length === 0; }"""
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """The bundled meeting on a server of this module, adding nothing new for a while."""
-    slow = DEMO_TOML.replace("min_gap_s = 0.5", "min_gap_s = 600").replace(
-        "max_gap_s = 0.5", "max_gap_s = 600")
-    server = ServerProcess(tmp_path_factory.mktemp("layouts"), slow).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def admin(demo: ServerProcess) -> Iterator[httpx.Client]:
-    """An admin's HTTP session on the demo server."""
-    client = admin_client(demo)
-    yield client
-    client.close()
 
 
 def wait_look(page: Any, layout: str, theme: str) -> None:

@@ -5,7 +5,6 @@ retries broken media, and shows announcements by their schedule."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,27 +22,9 @@ from tests.browser.admin import (
     snapshot,
 )
 from tests.browser.conftest import CARD, HALL, wall_toml, write_posts
-from tests.conftest import DEMO_TOML, ServerProcess, make_post
+from tests.conftest import ServerProcess, make_post
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """The bundled meeting on a server of this module, adding nothing new for a while."""
-    slow = DEMO_TOML.replace("min_gap_s = 0.5", "min_gap_s = 600").replace(
-        "max_gap_s = 0.5", "max_gap_s = 600")
-    server = ServerProcess(tmp_path_factory.mktemp("unattended"), slow).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def admin(demo: ServerProcess) -> Iterator[httpx.Client]:
-    """An admin's HTTP session on the demo server."""
-    client = admin_client(demo)
-    yield client
-    client.close()
 
 
 def iso(delta_s: float) -> str:

@@ -19,15 +19,6 @@ from app.sources.x_http import rebase
 from tests.fakes.x_api import TOKEN, FakeClock, FakeXApi, make_tweet
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeXApi]:
-    """A running fake X API server; stopped after the test."""
-    server = FakeXApi()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 def make_source(
     fake: FakeXApi,
     clock: FakeClock,

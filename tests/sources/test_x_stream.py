@@ -6,23 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import pytest
-
 from app.models import Deletion, Post
 from app.settings import XSettings
 from app.sources.base import MemoryCursors, SourceContext
 from app.sources.x import XSource
 from app.sources.x_stream import ReconnectLadder
 from tests.fakes.x_api import TOKEN, FakeClock, FakeXApi, make_tweet
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeXApi]:
-    """A running fake X API server; stopped after the test."""
-    server = FakeXApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def stream_source(
