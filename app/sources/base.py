@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
+from app.clock import iso, utcnow
 from app.models import Deletion, Post
 
-__all__ = ["CursorStore", "MemoryCursors", "Source", "SourceContext", "SourceEvent", "SourceStatus"]
+__all__ = [
+    "CursorStore",
+    "MemoryCursors",
+    "Source",
+    "SourceContext",
+    "SourceEvent",
+    "SourceStatus",
+    "State",
+]
 
 SourceEvent = Post | Deletion
 State = Literal["starting", "ok", "waiting", "rate_limited", "backoff", "stopped", "finished"]
@@ -24,9 +33,13 @@ State = Literal["starting", "ok", "waiting", "rate_limited", "backoff", "stopped
 class CursorStore(Protocol):
     """Durable key/value cursors for one (wall, source); values survive restarts."""
 
-    async def get(self, key: str) -> str | None: ...
+    async def get(self, key: str) -> str | None:
+        """Return the value stored under `key`, or None if there is none."""
+        ...
 
-    async def set(self, key: str, value: str) -> None: ...
+    async def set(self, key: str, value: str) -> None:
+        """Store `value` under `key`, replacing what was there."""
+        ...
 
 
 class MemoryCursors:
@@ -36,13 +49,16 @@ class MemoryCursors:
         self.values: dict[str, str] = {}
 
     async def get(self, key: str) -> str | None:
+        """Return the value stored under `key`, or None if there is none."""
         return self.values.get(key)
 
     async def set(self, key: str, value: str) -> None:
+        """Store `value` under `key`, replacing what was there."""
         self.values[key] = value
 
 
 async def _no_ids(source: str) -> list[str]:
+    """Return no ids: the default for a context without a store (tests, one-off runs)."""
     return []
 
 
@@ -56,10 +72,6 @@ class SourceContext:
     hashtags: tuple[str, ...]
     cursors: CursorStore
     visible_ids: Callable[[str], Awaitable[list[str]]] = _no_ids
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -76,18 +88,18 @@ class SourceStatus:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def succeeded(self) -> None:
+        """Record a success now: the state becomes "ok"."""
         self.state = "ok"
-        self.last_success = _now()
+        self.last_success = utcnow()
 
     def failed(self, error: str, state: State = "backoff") -> None:
+        """Record `error` (cut to 500 characters) now, and the state it leaves the source in."""
         self.state = state
         self.last_error = error[:500]
-        self.last_error_at = _now()
+        self.last_error_at = utcnow()
 
     def as_dict(self) -> dict[str, Any]:
-        def iso(d: datetime | None) -> str | None:
-            return d.isoformat().replace("+00:00", "Z") if d else None
-
+        """Return the status as the API shows it: times as `...Z` strings, `extra` merged in."""
         return {
             "source": self.source,
             "state": self.state,
@@ -101,6 +113,8 @@ class SourceStatus:
 
 
 class Source(Protocol):
+    """A source of one wall: its name, its status and its events."""
+
     name: str
     status: SourceStatus
 

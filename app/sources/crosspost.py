@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 
 from app.models import Post
+from app.sources.plumbing import BoundedMap
 
 __all__ = ["CrosspostIndex", "crosspost_key", "person_keys"]
 
@@ -37,6 +37,7 @@ _ELLIPSIS = re.compile(r"(?:…|\.\.\.)\s*$")
 
 
 def _fold(text: str) -> str:
+    """Return `text` casefolded, punctuation and emoji dropped, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(_NON_WORD.sub(" ", text).split())
 
@@ -108,8 +109,8 @@ class CrosspostIndex:
     ) -> None:
         self.window = window.total_seconds()
         self.min_chars = min_chars
-        self._seen: deque[_Seen] = deque(maxlen=capacity)
-        self._ids: set[str] = set()
+        # Keyed by post id, oldest first: the oldest posts are forgotten beyond `capacity`.
+        self._seen: BoundedMap[str, _Seen] = BoundedMap(capacity)
         self._links: dict[str, str] = {}
 
     def link(self, *handles: str) -> None:
@@ -119,6 +120,7 @@ class CrosspostIndex:
             self._links[handle.strip().lstrip("@").casefold()] = person
 
     def _same_words(self, a: str, b: str) -> bool:
+        """Return True if the two keys are the same words, or one begins the other."""
         short, long = sorted((a, b), key=len)
         if len(short) < self.min_chars:
             return False
@@ -128,12 +130,12 @@ class CrosspostIndex:
     def check(self, post: Post) -> str | None:
         """Return the id of an earlier-seen post on another network that `post` duplicates, else
         None. A post that is not a duplicate is remembered; checking the same id twice is None."""
-        if post.id in self._ids:
+        if post.id in self._seen:
             return None
         key = crosspost_key(post)
         people = frozenset(person_keys(post, self._links))
         created = post.created_at.timestamp()
-        for seen in self._seen:
+        for seen in self._seen.values():
             if (
                 seen.source != post.source
                 and abs(seen.created - created) <= self.window
@@ -141,8 +143,5 @@ class CrosspostIndex:
                 and self._same_words(seen.key, key)
             ):
                 return seen.id
-        if len(self._seen) == self._seen.maxlen:
-            self._ids.discard(self._seen[0].id)
-        self._seen.append(_Seen(post.id, post.source, key, people, created))
-        self._ids.add(post.id)
+        self._seen.put(post.id, _Seen(post.id, post.source, key, people, created))
         return None

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
 import orjson
 from pydantic import ValidationError
 
+from app.clock import utcnow
 from app.models import Post
 from app.settings import ReplaySettings
 from app.sources.base import SourceContext, SourceEvent, SourceStatus
+from app.sources.plumbing import Sleep
 
-__all__ = ["BUNDLED_MEETING", "ReplaySource", "load_posts"]
+__all__ = ["BUNDLED_MEETING", "ReplaySource", "bundled_path", "load_posts"]
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ BUNDLED_MEETING = "data/meeting/meeting.jsonl"
 
 
 def bundled_path() -> Path:
+    """Return the path of the meeting recording shipped with the app."""
     return Path(str(resources.files("app").joinpath(BUNDLED_MEETING)))
 
 
@@ -53,6 +56,8 @@ def load_posts(path: Path) -> tuple[list[Post], int]:
 
 
 class ReplaySource:
+    """The posts of a recorded meeting, replayed as a live stream (see the module docstring)."""
+
     name = "replay"
 
     def __init__(
@@ -61,8 +66,8 @@ class ReplaySource:
         settings: ReplaySettings,
         path: Path | None = None,
         *,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.ctx = ctx
         self.settings = settings
@@ -72,6 +77,7 @@ class ReplaySource:
         self._clock = clock
 
     def _gap(self, posts: list[Post], i: int) -> float:
+        """Return the seconds to wait before post `i`: its real gap, sped up and clamped."""
         if i == 0:
             return self.settings.min_gap_s
         real = (posts[i].created_at - posts[i - 1].created_at).total_seconds()
@@ -79,6 +85,7 @@ class ReplaySource:
         return min(max(real / s.speed, s.min_gap_s), s.max_gap_s)
 
     def _emit(self, post: Post, lap: int, at: datetime) -> Post:
+        """Return `post` as replayed in lap `lap` at `at`: a new id after the first lap."""
         update: dict[str, object] = {}
         if lap > 0:
             update["id"] = f"{post.id}~{lap}"
@@ -87,6 +94,8 @@ class ReplaySource:
         return post.model_copy(update=update) if update else post
 
     async def events(self) -> AsyncIterator[SourceEvent]:
+        """Yield the recording's posts, paced, forever when looping; returns at the end of a
+        single pass or when the file has no valid post. Raises OSError if it cannot be read."""
         posts, skipped = await asyncio.to_thread(load_posts, Path(self.path))
         self.status.extra.update(total=len(posts), skipped_lines=skipped, file=Path(self.path).name)
         if not posts:
@@ -123,6 +132,7 @@ class ReplaySource:
 
 
 def _parse_cursor(raw: str | None) -> tuple[int, int]:
+    """Return (lap, index) from a saved `lap:index` cursor; (0, 0) when absent or unreadable."""
     if not raw:
         return 0, 0
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,10 @@ from app.sources.base import Source, SourceContext
 from app.sources.bluesky import BlueskySource
 from app.sources.mastodon import MastodonSource
 from app.store import Store
+from tests.fakes.appview import AppView, did
 from tests.fakes.jetstream import FakeJetstream, post_record
 from tests.fakes.mastodon_api import FakeMastodon, make_status
-from tests.sources.test_bluesky_source import AppView, did
+from tests.helpers import fast_sleep, until
 
 ANA = did(42)
 CROSS = "Packed hall for the perfusion keynote this morning"
@@ -33,22 +34,12 @@ class NamedAppView(AppView):
         return profile
 
 
-async def fast_sleep(seconds: float) -> None:
-    await asyncio.sleep(min(seconds, 0.02))
-
-
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     s = Store(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
     await s.open()
     yield s
     await s.close()
-
-
-async def until(check: Callable[[], Awaitable[bool]], seconds: float = 20.0) -> None:
-    async with asyncio.timeout(seconds):
-        while not await check():
-            await asyncio.sleep(0.05)
 
 
 async def test_wall_fed_by_both_networks_and_replay(store: Store) -> None:

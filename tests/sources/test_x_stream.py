@@ -12,6 +12,7 @@ from app.sources.base import MemoryCursors, SourceContext
 from app.sources.x import XSource
 from app.sources.x_stream import ReconnectLadder
 from tests.fakes.x_api import TOKEN, FakeClock, FakeXApi, make_tweet
+from tests.helpers import until
 
 
 def stream_source(
@@ -40,15 +41,14 @@ def tweet(i: int) -> dict[str, Any]:
     return make_tweet(i, f"stream post {i} #ASNR14")
 
 
-async def until(check: Callable[[], bool], then: Callable[[], Any] | None = None) -> None:
-    while not check():
-        await asyncio.sleep(0.01)
-    if then is not None:
+def soon(check: Callable[[], bool], then: Callable[[], Any]) -> asyncio.Task[None]:
+    """Start a task that calls `then()` once `check()` is true."""
+
+    async def wait_then() -> None:
+        await until(check)
         then()
 
-
-def soon(check: Callable[[], bool], then: Callable[[], Any]) -> asyncio.Task[None]:
-    return asyncio.create_task(until(check, then))
+    return asyncio.create_task(wait_then())
 
 
 async def next_post(events: AsyncIterator[Any]) -> Post:
