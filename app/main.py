@@ -17,15 +17,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.hub import Hub
-from app.ingest import Ingest
 from app.metrics import build_registry
+from app.moderation import warm as warm_rules
 from app.modfeed import ModFeed
-from app.rules import warm as warm_rules
-from app.settings import Settings, WallConfig, load_settings
-from app.store import Store, WallInfo
+from app.settings import Settings, load_settings
+from app.store import Commit, Store
 from app.store.accounts import Accounts
 from app.store.assets import Assets
-from app.store.moderation import ModerationStore
+from app.store.decisions import Decisions
+from app.store.store import Listener
+from app.walls import Walls
 from app.web import admin, api, auth, branding, health, live, moderate, pages
 from app.web.auth import LoginThrottle
 from app.web.security import SecurityHeaders
@@ -38,18 +39,6 @@ FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 MEDIA = Path(__file__).resolve().parent / "data" / "meeting" / "media"
 
 
-async def _warm(hub: Hub, store: Store, mod: ModerationStore, info: WallInfo,
-                resume_log: int) -> None:
-    """Load one wall's current state and recent log from the store into the hub."""
-    hub.load_wall(
-        info.slug, epoch=info.epoch, seq=info.last_seq,
-        wall={**info.public(), "announcements": await mod.announcements(info.slug)},
-        posts=await store.wall_posts(info.slug, "visible", hub.snapshot_size),
-        pinned=await store.pinned_posts(info.slug),
-        log=await store.events_after(info.slug, max(info.last_seq - resume_log, 0), resume_log),
-    )
-
-
 async def _heartbeats(hub: Hub, modfeed: ModFeed, interval: float) -> None:
     """Every `interval` seconds, tell screens and consoles the server is alive."""
     while True:
@@ -58,41 +47,42 @@ async def _heartbeats(hub: Hub, modfeed: ModFeed, interval: float) -> None:
         modfeed.heartbeat()
 
 
+def _fan_out(hub: Hub, modfeed: ModFeed) -> Listener:
+    """Return the store listener that hands each commit to the screens and the consoles."""
+    def committed(commit: Commit) -> None:
+        for slug, events in commit.events.items():
+            if slug in hub.walls():
+                hub.publish(slug, events)
+        for slug, messages in commit.console.items():
+            modfeed.publish(slug, messages)
+
+    return committed
+
+
 async def start_services(app: FastAPI, settings: Settings) -> None:
-    """Open the store, declare the configured walls, warm the hub, start ingest."""
+    """Open the store, start the walls (hub loaded, sources running) and the heartbeats."""
     h = settings.hub
     hub = Hub(snapshot_size=h.snapshot_size, resume_log=h.resume_log, batch_ms=h.batch_ms,
               queue_frames=h.queue_frames)
     modfeed = ModFeed()
     store = Store(settings.database_url)
     await store.open()
-    mod = ModerationStore(store)
-    for wall in settings.walls:
-        config = wall.model_dump(mode="json", exclude={"slug", "title"})
-        await store.ensure_wall(wall.slug, wall.title or f"#{' #'.join(wall.hashtags)}", config)
-    for info in store.walls():
-        await _warm(hub, store, mod, info, h.resume_log)
-    # From here on every committed change reaches the hub, in seq order, under the writer lock.
-    store.on_events = hub.publish
-    store.on_mod = modfeed.publish
+    walls = Walls(store, hub, settings)
+    # Every committed change reaches the hub, in seq order, under the writer lock; a wall's
+    # changes before it is loaded are in the state the hub loads.
+    store.listen(_fan_out(hub, modfeed))
     # The default word list takes ~1 s to compile; do it now, off the loop, not on a first post.
     await asyncio.to_thread(warm_rules)
-    ingest = Ingest(store, settings)
-    ingest.start(settings.walls)
+    await walls.start()
 
-    async def open_wall(wall: WallConfig) -> None:
-        config = wall.model_dump(mode="json", exclude={"slug", "title"})
-        info = await store.ensure_wall(wall.slug, wall.title or wall.slug, config)
-        await _warm(hub, store, mod, info, h.resume_log)
-        ingest.start([wall])
-
-    app.state.store, app.state.hub, app.state.ingest = store, hub, ingest
-    app.state.moderation, app.state.modfeed = mod, modfeed
+    app.state.store, app.state.hub, app.state.walls = store, hub, walls
+    app.state.ingest = walls.ingest
+    app.state.decisions, app.state.announcements = Decisions(store), walls.announcements
+    app.state.modfeed = modfeed
     app.state.accounts = Accounts(store)
     app.state.assets = Assets(store)
     app.state.login_throttle = LoginThrottle()
-    app.state.open_wall = open_wall
-    app.state.metrics = build_registry(hub, ingest)
+    app.state.metrics = build_registry(hub, walls.ingest)
     app.state.heartbeat = asyncio.create_task(_heartbeats(hub, modfeed, h.heartbeat_s))
     app.state.ready = True
 
@@ -102,7 +92,7 @@ async def stop_services(app: FastAPI) -> None:
     app.state.heartbeat.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await app.state.heartbeat
-    await app.state.ingest.stop()
+    await app.state.walls.stop()
     await app.state.store.close()
 
 

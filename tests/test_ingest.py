@@ -14,6 +14,7 @@ from app.models import Deletion, Post
 from app.settings import Settings, WallConfig
 from app.sources.base import SourceEvent, SourceStatus
 from app.store import Store
+from app.store.stats import wall_stats
 from tests.conftest import make_post
 
 
@@ -50,7 +51,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 async def run_ingest(store: Store, wall: WallConfig, sources: dict[str, ScriptedSource],
                      until: Callable[[], Any]) -> Ingest:
-    await store.ensure_wall(wall.slug, "t", wall.model_dump(mode="json", exclude={"slug", "title"}))
+    await store.create_wall(wall.slug, "t", wall.model_dump(mode="json", exclude={"slug", "title"}))
     ingest = Ingest(store, Settings(), lambda kind, ctx, w, s: sources[kind], max_backoff_s=0.05)
     ingest.start([wall])
     try:
@@ -86,7 +87,7 @@ async def test_deletion_from_a_source_removes_the_card(store: Store) -> None:
     wall = WallConfig(slug="w", hashtags=["ASNR14"], sources=["x"])
 
     async def done() -> bool:
-        return (await store.stats("w"))["hidden"] == 1
+        return (await wall_stats(store, "w"))["hidden"] == 1
 
     await run_ingest(store, wall, {"x": src}, done)
     assert await visible(store) == []
@@ -113,7 +114,7 @@ async def test_cross_post_on_two_networks_is_one_card(store: Store) -> None:
         if not fed and len(await visible(store)) == 1:
             sources["bluesky"].feed(Post.model_validate(skeet))
             fed = True
-        return (await store.stats("w"))["hidden"] == 1
+        return (await wall_stats(store, "w"))["hidden"] == 1
 
     await run_ingest(store, wall, sources, first)
     cards = await visible(store)

@@ -1,5 +1,6 @@
-"""Persistence for walls, posts, moderation decisions, cursors and the per-wall event log."""
+"""Persistence only: walls, posts and their place on walls, decisions, announcements, accounts,
+cursors and the per-wall event log. Nothing here decides what a post's state should be."""
 
-from app.store.store import Store, WallCursors, WallInfo, WallNotFound
+from app.store.store import Commit, Store, Tx, WallInfo, WallNotFound
 
-__all__ = ["Store", "WallCursors", "WallInfo", "WallNotFound"]
+__all__ = ["Commit", "Store", "Tx", "WallInfo", "WallNotFound"]

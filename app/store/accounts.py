@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal
 
 from argon2 import PasswordHasher
@@ -19,8 +19,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.clock import aware, utcnow
 from app.store.schema import api_tokens, sessions, users
-from app.store.store import Store, Tx, now
+from app.store.store import Store, Tx
 
 __all__ = ["AccountError", "Accounts", "Principal", "Role"]
 
@@ -53,9 +54,6 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _aware(d: datetime) -> datetime:
-    return d.replace(tzinfo=UTC) if d.tzinfo is None else d
-
 
 class Accounts:
     def __init__(self, store: Store, *, idle: timedelta = timedelta(hours=4),
@@ -81,7 +79,7 @@ class Accounts:
         async def run(tx: Tx) -> None:
             try:
                 await tx.conn.execute(insert(users).values(
-                    username=username, password_hash=hashed, role=role, created_at=now()))
+                    username=username, password_hash=hashed, role=role, created_at=utcnow()))
             except IntegrityError:
                 raise AccountError(f"user {username!r} exists") from None
 
@@ -109,7 +107,7 @@ class Accounts:
             rows = (await conn.execute(select(users.c.username, users.c.role, users.c.created_at)
                                        .order_by(users.c.username))).all()
         return [{"username": r.username, "role": r.role,
-                 "created_at": _aware(r.created_at).isoformat()} for r in rows]
+                 "created_at": aware(r.created_at).isoformat()} for r in rows]
 
     async def delete_user(self, username: str) -> None:
         """Delete the user and their sessions. Raises KeyError if there is none."""
@@ -148,7 +146,7 @@ class Accounts:
             uid = (await tx.conn.execute(select(users.c.id).where(users.c.username == username))
                    ).scalar_one()
             await tx.conn.execute(insert(sessions).values(
-                id_hash=_digest(token), user_id=uid, created_at=now(), last_seen=now()))
+                id_hash=_digest(token), user_id=uid, created_at=utcnow(), last_seen=utcnow()))
 
         await self.store.write(run)
         return token
@@ -164,12 +162,12 @@ class Accounts:
                 .where(sessions.c.id_hash == _digest(token)))).first()
         if row is None:
             return None
-        current = now()
-        if (current - _aware(row.created_at) > self.absolute
-                or current - _aware(row.last_seen) > self.idle):
+        current = utcnow()
+        if (current - aware(row.created_at) > self.absolute
+                or current - aware(row.last_seen) > self.idle):
             await self.end_session(token)
             return None
-        if current - _aware(row.last_seen) > timedelta(minutes=1):
+        if current - aware(row.last_seen) > timedelta(minutes=1):
             async def touch(tx: Tx) -> None:
                 await tx.conn.execute(update(sessions).where(
                     sessions.c.id_hash == _digest(token)).values(last_seen=current))
@@ -196,7 +194,7 @@ class Accounts:
         async def run(tx: Tx) -> None:
             try:
                 await tx.conn.execute(insert(api_tokens).values(
-                    name=name.strip(), token_hash=_digest(token), role=role, created_at=now()))
+                    name=name.strip(), token_hash=_digest(token), role=role, created_at=utcnow()))
             except IntegrityError:
                 raise AccountError(f"token {name!r} exists") from None
 
@@ -215,7 +213,7 @@ class Accounts:
         async with self.store.engine.connect() as conn:
             rows = (await conn.execute(select(api_tokens.c.name, api_tokens.c.role,
                                               api_tokens.c.created_at))).all()
-        return [{"name": r.name, "role": r.role, "created_at": _aware(r.created_at).isoformat()}
+        return [{"name": r.name, "role": r.role, "created_at": aware(r.created_at).isoformat()}
                 for r in rows]
 
     async def delete_token(self, name: str) -> None:

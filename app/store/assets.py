@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import delete, insert, select
 
+from app.clock import utcnow
 from app.store.schema import assets
-from app.store.store import Store, Tx, now
+from app.store.store import Store, Tx
 
 __all__ = ["Assets"]
 
@@ -22,7 +23,7 @@ class Assets:
         async def run(tx: Tx) -> int:
             res = await tx.conn.execute(insert(assets).values(
                 wall_id=wall.id, kind=kind, content_type=content_type, data=data,
-                created_at=now()))
+                created_at=utcnow()))
             return int(res.inserted_primary_key[0]) if res.inserted_primary_key else 0
 
         return int(await self.store.write(run))

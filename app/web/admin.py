@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, Field, ValidationError
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
 
 from app.settings import WallConfig
 from app.store.accounts import AccountError
+from app.walls import InvalidWall, WallExists, public
 from app.web.auth import AccountsDep, AdminDep
-from app.web.deps import StoreDep, WallDep
+from app.web.deps import WallDep, WallsDep
 
 __all__ = ["router"]
 
@@ -29,42 +30,30 @@ class TokenIn(BaseModel):
 
 
 @router.post("/walls", status_code=201)
-async def create_wall(wall: WallConfig, request: Request, store: StoreDep,
-                      _: AdminDep) -> dict[str, Any]:
+async def create_wall(wall: WallConfig, walls: WallsDep, _: AdminDep) -> dict[str, Any]:
     """Create a wall and start its sources. 409 if the slug is taken."""
-    if wall.slug in {w.slug for w in store.walls()}:
-        raise HTTPException(409, f"wall {wall.slug!r} exists")
-    await request.app.state.open_wall(wall)
-    return store.wall(wall.slug).public()
+    try:
+        return public(await walls.open(wall))
+    except WallExists as err:
+        raise HTTPException(409, str(err)) from None
 
 
 @router.patch("/walls/{slug}")
-async def change_wall(wall: WallDep, changes: dict[str, Any], store: StoreDep,
+async def change_wall(wall: WallDep, changes: dict[str, Any], walls: WallsDep,
                       _: AdminDep) -> dict[str, Any]:
     """Change a wall's title, hashtags, layout, theme, moderation mode or rules; screens
     follow at once. Sources are not restarted by this call."""
-    if "slug" in changes:
-        raise HTTPException(422, "a wall's slug cannot change")
-    merged = {**wall.config, "title": wall.title, **changes, "slug": wall.slug}
     try:
-        cfg = WallConfig.model_validate(merged)
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise HTTPException(422, f"{where}: {first['msg']}") from None
-    config = cfg.model_dump(mode="json", exclude={"slug", "title"})
-    store.forget_rules(wall.slug)
-    return (await store.ensure_wall(wall.slug, cfg.title or wall.title, config)).public()
+        return public(await walls.change(wall.slug, changes))
+    except InvalidWall as err:
+        raise HTTPException(422, str(err)) from None
 
 
 @router.delete("/walls/{slug}")
-async def delete_wall(_: AdminDep, wall: WallDep, request: Request,
-                      store: StoreDep) -> dict[str, str]:
+async def delete_wall(_: AdminDep, wall: WallDep, walls: WallsDep) -> dict[str, str]:
     """Delete a wall: its sources stop, its screens are disconnected, its data is removed.
     A wall declared in the config file comes back at the next start."""
-    await request.app.state.ingest.stop(wall.slug)
-    request.app.state.hub.remove_wall(wall.slug)
-    await store.delete_wall(wall.slug)
+    await walls.close(wall.slug)
     return {"status": "deleted"}
 
 

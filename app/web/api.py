@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
+from app.store.stats import wall_stats
+from app.walls import public
 from app.web.auth import MaybePrincipalDep
 from app.web.deps import HubDep, IngestDep, StoreDep, WallDep
 
@@ -16,12 +18,12 @@ router = APIRouter(prefix="/api/v1")
 
 @router.get("/walls")
 async def list_walls(store: StoreDep) -> list[dict[str, Any]]:
-    return [w.public() for w in store.walls()]
+    return [public(w) for w in store.walls()]
 
 
 @router.get("/walls/{slug}")
 async def get_wall(wall: WallDep, hub: HubDep) -> dict[str, Any]:
-    return {**wall.public(), "viewers": hub.subscriber_count(wall.slug)}
+    return {**public(wall), "viewers": hub.subscriber_count(wall.slug)}
 
 
 @router.get("/walls/{slug}/posts")
@@ -62,8 +64,8 @@ async def highlights(wall: WallDep, store: StoreDep,
 
 
 @router.get("/walls/{slug}/stats")
-async def wall_stats(wall: WallDep, store: StoreDep) -> dict[str, Any]:
-    return await store.stats(wall.slug)
+async def get_stats(wall: WallDep, store: StoreDep) -> dict[str, Any]:
+    return await wall_stats(store, wall.slug)
 
 
 @router.get("/walls/{slug}/sources")

@@ -16,9 +16,11 @@ import filetype
 import segno
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from app.store import WallInfo
 from app.store.assets import Assets
+from app.walls import Walls, public
 from app.web.auth import AdminDep
-from app.web.deps import StoreDep, WallDep
+from app.web.deps import WallDep, WallsDep
 
 __all__ = ["MAX_IMAGE_BYTES", "router"]
 
@@ -74,55 +76,53 @@ async def _image(request: Request) -> tuple[str, bytes]:
     return declared, bytes(data)
 
 
-async def _set(store: Any, wall: Any, **changes: Any) -> dict[str, Any]:
-    info = await store.ensure_wall(wall.slug, wall.title, {**wall.config, **changes})
-    public: dict[str, Any] = info.public()
-    return public
+async def _set(walls: Walls, wall: WallInfo, **changes: Any) -> dict[str, Any]:
+    return public(await walls.change(wall.slug, changes))
 
 
 @router.put("/api/v1/walls/{slug}/logo")
-async def upload_logo(request: Request, wall: WallDep, store: StoreDep,
+async def upload_logo(request: Request, wall: WallDep, walls: WallsDep,
                       _: AdminDep) -> dict[str, Any]:
     content_type, data = await _image(request)
     assets = _assets(request)
     new_id = await assets.add(wall.slug, "logo", content_type, data)
     old = wall.config.get("logo")
-    public = await _set(store, wall, logo=new_id)
+    public = await _set(walls, wall, logo=new_id)
     if old:
         await assets.delete(wall.slug, int(old))
     return public
 
 
 @router.delete("/api/v1/walls/{slug}/logo")
-async def delete_logo(request: Request, wall: WallDep, store: StoreDep,
+async def delete_logo(request: Request, wall: WallDep, walls: WallsDep,
                       _: AdminDep) -> dict[str, Any]:
     old = wall.config.get("logo")
-    public = await _set(store, wall, logo=None)
+    public = await _set(walls, wall, logo=None)
     if old:
         await _assets(request).delete(wall.slug, int(old))
     return public
 
 
 @router.post("/api/v1/walls/{slug}/slides", status_code=201)
-async def add_slide(request: Request, wall: WallDep, store: StoreDep,
+async def add_slide(request: Request, wall: WallDep, walls: WallsDep,
                     _: AdminDep) -> dict[str, Any]:
     content_type, data = await _image(request)
     new_id = await _assets(request).add(wall.slug, "slide", content_type, data)
-    return await _set(store, wall, slides=[*wall.config.get("slides", []), new_id])
+    return await _set(walls, wall, slides=[*wall.config.get("slides", []), new_id])
 
 
 @router.delete("/api/v1/walls/{slug}/slides/{asset_id}")
-async def delete_slide(request: Request, wall: WallDep, store: StoreDep, asset_id: int,
+async def delete_slide(request: Request, wall: WallDep, walls: WallsDep, asset_id: int,
                        _: AdminDep) -> dict[str, Any]:
     slides = list(wall.config.get("slides", []))
     if asset_id not in slides:
         raise HTTPException(404, "no such slide")
-    public = await _set(store, wall, slides=[s for s in slides if s != asset_id])
+    public = await _set(walls, wall, slides=[s for s in slides if s != asset_id])
     await _assets(request).delete(wall.slug, asset_id)
     return public
 
 
 @router.post("/api/v1/walls/{slug}/reload")
-async def reload_screens(wall: WallDep, store: StoreDep, _: AdminDep) -> dict[str, Any]:
+async def reload_screens(wall: WallDep, walls: WallsDep, _: AdminDep) -> dict[str, Any]:
     """Ask every screen of the wall to reload itself (after a deploy or a stuck projector)."""
-    return await _set(store, wall, reload=secrets.token_hex(4))
+    return await _set(walls, wall, reload=secrets.token_hex(4))

@@ -12,8 +12,20 @@ from app.hub import Hub
 from app.ingest import Ingest
 from app.settings import Settings
 from app.store import Store, WallInfo, WallNotFound
+from app.store.announcements import Announcements
+from app.store.decisions import Decisions
+from app.walls import Walls
 
-__all__ = ["HubDep", "IngestDep", "SettingsDep", "StoreDep", "WallDep"]
+__all__ = [
+    "AnnouncementsDep",
+    "DecisionsDep",
+    "HubDep",
+    "IngestDep",
+    "SettingsDep",
+    "StoreDep",
+    "WallDep",
+    "WallsDep",
+]
 
 
 def get_settings(conn: HTTPConnection) -> Settings:
@@ -36,6 +48,21 @@ def get_ingest(conn: HTTPConnection) -> Ingest:
     return ingest
 
 
+def get_walls(conn: HTTPConnection) -> Walls:
+    walls: Walls = conn.app.state.walls
+    return walls
+
+
+def get_decisions(conn: HTTPConnection) -> Decisions:
+    decisions: Decisions = conn.app.state.decisions
+    return decisions
+
+
+def get_announcements(conn: HTTPConnection) -> Announcements:
+    announcements: Announcements = conn.app.state.announcements
+    return announcements
+
+
 def get_wall(slug: str, store: Annotated[Store, Depends(get_store)]) -> WallInfo:
     """Return the wall named in the path. Raises 404 for an unknown slug."""
     try:
@@ -48,4 +75,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 HubDep = Annotated[Hub, Depends(get_hub)]
 IngestDep = Annotated[Ingest, Depends(get_ingest)]
+WallsDep = Annotated[Walls, Depends(get_walls)]
+DecisionsDep = Annotated[Decisions, Depends(get_decisions)]
+AnnouncementsDep = Annotated[Announcements, Depends(get_announcements)]
 WallDep = Annotated[WallInfo, Depends(get_wall)]

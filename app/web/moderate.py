@@ -9,29 +9,28 @@ import time
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, HTTPException, WebSocket
+from fastapi import APIRouter, Body, HTTPException, WebSocket
 from pydantic import BaseModel, Field
-from starlette.requests import HTTPConnection
 
 from app.moderation import InvalidAction
 from app.modfeed import ModFeed
-from app.store.moderation import ModerationStore
+from app.store.stats import wall_stats
 from app.web.auth import AccountsDep, ModeratorDep, authenticate
-from app.web.deps import HubDep, IngestDep, SettingsDep, StoreDep, WallDep
+from app.web.deps import (
+    AnnouncementsDep,
+    DecisionsDep,
+    HubDep,
+    IngestDep,
+    SettingsDep,
+    StoreDep,
+    WallDep,
+)
 from app.web.live import CLOSE_POLICY, run_socket
 from app.web.security import origin_allowed
 
 __all__ = ["router"]
 
 router = APIRouter()
-
-
-def get_moderation(conn: HTTPConnection) -> ModerationStore:
-    mod: ModerationStore = conn.app.state.moderation
-    return mod
-
-
-ModerationDep = Annotated[ModerationStore, Depends(get_moderation)]
 
 
 class Reason(BaseModel):
@@ -62,7 +61,7 @@ def _refused(err: Exception) -> HTTPException:
 async def act(
     wall: WallDep, post_id: str,
     action: Literal["approve", "hide", "unhide", "pin", "unpin"],
-    who: ModeratorDep, mod: ModerationDep,
+    who: ModeratorDep, mod: DecisionsDep,
     body: Annotated[Reason | None, Body()] = None,
 ) -> dict[str, Any]:
     """Apply an action; answered only once it is committed (P3). 409 if it no longer applies
@@ -77,13 +76,13 @@ async def act(
 
 
 @router.get("/api/v1/walls/{slug}/blocks")
-async def list_blocks(wall: WallDep, _: ModeratorDep, mod: ModerationDep) -> list[dict[str, Any]]:
+async def list_blocks(wall: WallDep, _: ModeratorDep, mod: DecisionsDep) -> list[dict[str, Any]]:
     return await mod.blocks(wall.slug)
 
 
 @router.post("/api/v1/walls/{slug}/blocks", status_code=201)
 async def add_block(wall: WallDep, body: BlockIn, who: ModeratorDep,
-                    mod: ModerationDep) -> dict[str, Any]:
+                    mod: DecisionsDep) -> dict[str, Any]:
     """Block an author (`source:id` or handle) or a keyword; hides matching posts at once."""
     try:
         entry = await mod.add_block(wall.slug, body.kind, body.value, who.name, body.reason)
@@ -95,7 +94,7 @@ async def add_block(wall: WallDep, body: BlockIn, who: ModeratorDep,
 
 @router.delete("/api/v1/walls/{slug}/blocks")
 async def remove_block(wall: WallDep, body: BlockIn, who: ModeratorDep,
-                       mod: ModerationDep) -> dict[str, str]:
+                       mod: DecisionsDep) -> dict[str, str]:
     try:
         await mod.remove_block(wall.slug, body.kind, body.value.strip(), who.name)
     except KeyError:
@@ -104,36 +103,36 @@ async def remove_block(wall: WallDep, body: BlockIn, who: ModeratorDep,
 
 
 @router.get("/api/v1/walls/{slug}/announcements")
-async def list_announcements(wall: WallDep, mod: ModerationDep) -> list[dict[str, Any]]:
-    return await mod.announcements(wall.slug)
+async def list_announcements(wall: WallDep, board: AnnouncementsDep) -> list[dict[str, Any]]:
+    return await board.current(wall.slug)
 
 
 @router.post("/api/v1/walls/{slug}/announcements", status_code=201)
 async def announce(wall: WallDep, body: AnnouncementIn, who: ModeratorDep,
-                   mod: ModerationDep) -> dict[str, Any]:
+                   board: AnnouncementsDep) -> dict[str, Any]:
     if body.starts_at and body.ends_at and body.ends_at <= body.starts_at:
         raise HTTPException(422, "ends_at must be after starts_at")
-    return await mod.announce(wall.slug, body.text, who.name, body.starts_at, body.ends_at)
+    return await board.announce(wall.slug, body.text, who.name, body.starts_at, body.ends_at)
 
 
 @router.delete("/api/v1/walls/{slug}/announcements/{announcement_id}")
 async def withdraw(wall: WallDep, announcement_id: int, who: ModeratorDep,
-                   mod: ModerationDep) -> dict[str, str]:
+                   board: AnnouncementsDep) -> dict[str, str]:
     try:
-        await mod.withdraw(wall.slug, announcement_id, who.name)
+        await board.withdraw(wall.slug, announcement_id, who.name)
     except KeyError:
         raise HTTPException(404, "no such announcement") from None
     return {"status": "withdrawn"}
 
 
 @router.get("/api/v1/walls/{slug}/audit")
-async def audit(wall: WallDep, _: ModeratorDep, mod: ModerationDep,
+async def audit(wall: WallDep, _: ModeratorDep, mod: DecisionsDep,
                 limit: int = 100) -> list[dict[str, Any]]:
     return await mod.audit(wall.slug, max(1, min(limit, 1000)))
 
 
 @router.post("/api/v1/walls/{slug}/audit/undo")
-async def undo(wall: WallDep, who: ModeratorDep, mod: ModerationDep,
+async def undo(wall: WallDep, who: ModeratorDep, mod: DecisionsDep,
                body: Annotated[UndoIn | None, Body()] = None) -> dict[str, Any]:
     """Undo a decision (default: your latest). 409 if the post changed since."""
     try:
@@ -148,7 +147,7 @@ async def undo(wall: WallDep, who: ModeratorDep, mod: ModerationDep,
 async def queue_counts(wall: WallDep, _: ModeratorDep, store: StoreDep, hub: HubDep,
                        ingest: IngestDep) -> dict[str, Any]:
     """Counts for the console header, with source status and screens connected."""
-    stats = await store.stats(wall.slug)
+    stats = await wall_stats(store, wall.slug)
     return {"pending": stats["pending"], "visible": stats["posts"], "hidden": stats["hidden"],
             "viewers": hub.subscriber_count(wall.slug),
             "sources": [s.as_dict() for s in ingest.statuses(wall.slug)]}

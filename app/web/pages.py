@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from app.walls import public
 from app.web.auth import MaybePrincipalDep
 from app.web.deps import StoreDep, WallDep
 
@@ -22,21 +23,21 @@ def _templates(request: Request) -> Jinja2Templates:
 
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request, store: StoreDep) -> HTMLResponse:
-    walls = [w.public() for w in store.walls()]
+    walls = [public(w) for w in store.walls()]
     return _templates(request).TemplateResponse(request, "index.html", {"walls": walls})
 
 
 @router.get("/walls/{slug}", response_class=HTMLResponse)
 async def hall_screen(request: Request, wall: WallDep) -> HTMLResponse:
     return _templates(request).TemplateResponse(
-        request, "wall.html", {"wall": wall.public(), "ws_path": f"/ws/walls/{wall.slug}"}
+        request, "wall.html", {"wall": public(wall), "ws_path": f"/ws/walls/{wall.slug}"}
     )
 
 
 @router.get("/walls/{slug}/live", response_class=HTMLResponse)
 async def remote_viewer(request: Request, wall: WallDep) -> HTMLResponse:
     return _templates(request).TemplateResponse(
-        request, "live.html", {"wall": wall.public(), "ws_path": f"/ws/walls/{wall.slug}"}
+        request, "live.html", {"wall": public(wall), "ws_path": f"/ws/walls/{wall.slug}"}
     )
 
 
@@ -46,10 +47,10 @@ async def moderator_console(request: Request, wall: WallDep,
     """The console; without a session, the login form (401) that comes back here."""
     if who is None:
         return _templates(request).TemplateResponse(
-            request, "login.html", {"wall": wall.public(), "next": f"/moderate/{wall.slug}"},
+            request, "login.html", {"wall": public(wall), "next": f"/moderate/{wall.slug}"},
             status_code=401)
     return _templates(request).TemplateResponse(
         request, "moderate.html",
-        {"wall": wall.public(), "user": {"name": who.name, "role": who.role},
+        {"wall": public(wall), "user": {"name": who.name, "role": who.role},
          "ws_path": f"/ws/walls/{wall.slug}", "mod_ws_path": f"/ws/moderate/{wall.slug}"},
     )

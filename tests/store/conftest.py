@@ -43,6 +43,7 @@ async def store(db_url: str) -> AsyncIterator[Store]:
     """An open store on a fresh database with a post-moderated wall `w`."""
     s = Store(db_url)
     await s.open()
-    await s.ensure_wall("w", "Wall", {"hashtags": ["ASNR14"], "moderation": "post"})
+    await s.create_wall("w", "Wall", {"hashtags": ["ASNR14"], "moderation": "post"})
     yield s
     await s.close()
+

@@ -13,11 +13,13 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from app.events import Event
 from app.hub import Hub
 from app.main import create_app
+from app.models import Post
 from app.settings import Settings, WallConfig
 from app.store import Store
-from app.store.moderation import ModerationStore
+from app.store.decisions import Decisions
 from tests.conftest import free_port
 
 
@@ -36,9 +38,14 @@ class Running:
         return store
 
     @property
-    def mod(self) -> ModerationStore:
-        mod: ModerationStore = self.app.state.moderation
+    def mod(self) -> Decisions:
+        mod: Decisions = self.app.state.decisions
         return mod
+
+    async def admit(self, slug: str, post: Post) -> list[Event]:
+        """Admit `post` to the wall as a source would (policy, store, then screens)."""
+        events: list[Event] = await self.app.state.ingest.admission.admit(slug, post)
+        return events
 
     @property
     def hub(self) -> Hub:

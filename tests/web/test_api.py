@@ -15,7 +15,7 @@ async def test_walls_posts_and_stats(make_settings: Callable[..., Settings], pos
     """The API lists walls, a wall's visible posts newest first, and its figures."""
     async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
         for i in range(3):
-            await srv.store.ingest("w", post_factory(i))
+            await srv.admit("w", post_factory(i))
         await srv.mod.moderate("w", "x:100001", "hide", "alice")
         walls = (await http.get("/api/v1/walls")).json()
         assert [w["slug"] for w in walls] == ["w"]
@@ -73,10 +73,10 @@ async def test_highlights_for_a_quiet_wall(make_settings: Callable[..., Settings
     """Highlights list pinned posts, the most liked first, and photos that are not sensitive."""
     async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
         image = [{"kind": "image", "url": "https://cdn.example/a.jpg", "alt": "poster"}]
-        await srv.store.ingest("w", post_factory(1, metrics={"likes": 3}))
-        await srv.store.ingest("w", post_factory(2, metrics={"likes": 40}, media=image))
-        await srv.store.ingest("w", post_factory(3, media=image, sensitive=True))
-        await srv.store.ingest("w", post_factory(4))
+        await srv.admit("w", post_factory(1, metrics={"likes": 3}))
+        await srv.admit("w", post_factory(2, metrics={"likes": 40}, media=image))
+        await srv.admit("w", post_factory(3, media=image, sensitive=True))
+        await srv.admit("w", post_factory(4))
         await srv.mod.moderate("w", "x:100004", "pin", "alice")
         got = (await http.get("/api/v1/walls/w/highlights")).json()
     assert [p["id"] for p in got["most_liked"]] == ["x:100002", "x:100001"]

@@ -57,12 +57,12 @@ class Viewer:
 async def test_connect_gets_snapshot_then_live_events(make_settings: Callable[..., Settings], post_factory: Callable[..., Post]) -> None:
     """A viewer gets the visible posts first, then each new post as it is stored."""
     async with serve(make_settings()) as srv:
-        await srv.store.ingest("w", post_factory(1))
+        await srv.admit("w", post_factory(1))
         async with websockets.connect(f"{srv.ws}/ws/walls/w") as ws:
             snap = await recv(ws)
             assert snap["type"] == "snapshot" and [p["id"] for p in snap["posts"]] == ["x:100001"]
             assert snap["wall"]["title"] == "Test wall"
-            await srv.store.ingest("w", post_factory(2))
+            await srv.admit("w", post_factory(2))
             events = await recv_events(ws)
             assert [(e["type"], e["post"]["id"]) for e in events] == [("post", "x:100002")]
             assert events[0]["seq"] == snap["seq"] + 1
@@ -79,7 +79,7 @@ async def test_heartbeats_keep_coming(make_settings: Callable[..., Settings]) ->
 async def test_hide_reaches_connected_viewers(make_settings: Callable[..., Settings], post_factory: Callable[..., Post]) -> None:
     """A moderator's hide becomes a remove event on every connected screen."""
     async with serve(make_settings()) as srv:
-        await srv.store.ingest("w", post_factory(1))
+        await srv.admit("w", post_factory(1))
         async with websockets.connect(f"{srv.ws}/ws/walls/w") as a, \
                 websockets.connect(f"{srv.ws}/ws/walls/w") as b:
             await recv(a), await recv(b)
@@ -93,15 +93,15 @@ async def test_resume_inside_the_log_restores_the_exact_visible_set(make_setting
     and then shows exactly what the server shows."""
     async with serve(make_settings()) as srv:
         for i in range(5):
-            await srv.store.ingest("w", post_factory(i))
+            await srv.admit("w", post_factory(i))
         viewer = Viewer()
         async with websockets.connect(f"{srv.ws}/ws/walls/w") as ws:
             viewer.apply(await recv(ws))
         # While disconnected: new posts, a hide, an edit.
         for i in range(5, 9):
-            await srv.store.ingest("w", post_factory(i))
+            await srv.admit("w", post_factory(i))
         await srv.mod.moderate("w", "x:100002", "hide", "alice")
-        await srv.store.ingest("w", post_factory(6, content=[{"type": "text", "text": "edited"}]))
+        await srv.admit("w", post_factory(6, content=[{"type": "text", "text": "edited"}]))
         url = f"{srv.ws}/ws/walls/w?epoch={viewer.epoch}&since={viewer.seq}"
         async with websockets.connect(url) as ws:
             frame = await recv(ws)
@@ -118,7 +118,7 @@ async def test_resume_inside_the_log_restores_the_exact_visible_set(make_setting
 async def test_resume_that_cannot_be_served_gets_a_snapshot(make_settings: Callable[..., Settings], post_factory: Callable[..., Post], query: str) -> None:
     """P2: another epoch, a future or malformed since gives a fresh snapshot."""
     async with serve(make_settings()) as srv:
-        await srv.store.ingest("w", post_factory(1))
+        await srv.admit("w", post_factory(1))
         async with websockets.connect(f"{srv.ws}/ws/walls/w?{query}") as ws:
             frame = await recv(ws)
     assert frame["type"] == "snapshot" and frame["seq"] == 1
@@ -128,10 +128,10 @@ async def test_resume_across_a_restart_keeps_the_epoch(make_settings: Callable[.
     """The log is persisted: after a server restart a client still resumes without a snapshot."""
     settings = make_settings()
     async with serve(settings) as srv:
-        await srv.store.ingest("w", post_factory(1))
+        await srv.admit("w", post_factory(1))
         async with websockets.connect(f"{srv.ws}/ws/walls/w") as ws:
             snap = await recv(ws)
-        await srv.store.ingest("w", post_factory(2))
+        await srv.admit("w", post_factory(2))
     async with serve(settings) as srv:
         url = f"{srv.ws}/ws/walls/w?epoch={snap['epoch']}&since={snap['seq']}"
         async with websockets.connect(url) as ws:

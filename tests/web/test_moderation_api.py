@@ -84,7 +84,7 @@ async def test_auth_matrix(make_settings: Callable[..., Settings], post_factory:
     """Anonymous: 401 everywhere; moderator and token: 403 on admin routes only; admin: allowed;
     a session from a foreign Origin may not change state; a bearer token may."""
     async with server_with_people(make_settings()) as (srv, c):
-        await srv.store.ingest("w", post_factory(1))
+        await srv.admit("w", post_factory(1))
         for method, url, body in MODERATOR_ROUTES + ADMIN_ROUTES:
             r = await call(c["anon"], method, url, body)
             assert r.status_code == 401, (method, url, r.status_code)
@@ -170,7 +170,7 @@ async def test_pre_moderation_shows_nothing_until_approved(make_settings: Callab
     async with server_with_people(make_settings(walls=[wall])) as (srv, c):
         async with websockets.connect(f"{srv.ws}/ws/walls/w") as ws:
             assert (await recv_until(ws, lambda f: f["type"] == "snapshot"))["posts"] == []
-            await srv.store.ingest("w", post_factory(1))
+            await srv.admit("w", post_factory(1))
             assert (await c["anon"].get("/api/v1/walls/w/posts")).json() == []
             async with websockets.connect(f"{srv.ws}/ws/walls/w") as fresh:
                 assert (await recv_until(fresh, lambda f: f["type"] == "snapshot"))["posts"] == []
@@ -188,7 +188,7 @@ async def test_two_moderators_never_act_twice(make_settings: Callable[..., Setti
     """When alice and bob hide the same post at once, one succeeds and the other gets 409
     naming the state; the wall gets one remove event."""
     async with server_with_people(make_settings()) as (srv, c):
-        await srv.store.ingest("w", post_factory(1))
+        await srv.admit("w", post_factory(1))
         async with websockets.connect(f"{srv.ws}/ws/walls/w") as ws:
             await recv_until(ws, lambda f: f["type"] == "snapshot")
             a, b = await asyncio.gather(
@@ -208,7 +208,7 @@ async def test_console_feed_shows_each_moderators_decisions(make_settings: Calla
         headers = {"Cookie": f"tw_session={cookie}"}
         async with websockets.connect(f"{srv.ws}/ws/moderate/w", additional_headers=headers) as ws:
             assert (await recv_until(ws, lambda f: True))["type"] == "hello"
-            await srv.store.ingest("w", post_factory(1))
+            await srv.admit("w", post_factory(1))
             first = await recv_until(ws, lambda f: f["type"] == "mod")
             assert first["items"][0]["post"]["id"] == "x:100001"
             await c["alice"].post("/api/v1/walls/w/posts/x:100001/pin")
@@ -244,7 +244,7 @@ async def test_new_block_hides_posts_already_shown_and_undo_restores(make_settin
     """Blocking an author removes their cards from screens at once; undo brings them back."""
     async with server_with_people(make_settings()) as (srv, c):
         for i in range(4):  # authors user0..user3
-            await srv.store.ingest("w", post_factory(i))
+            await srv.admit("w", post_factory(i))
         async with websockets.connect(f"{srv.ws}/ws/walls/w") as ws:
             await recv_until(ws, lambda f: f["type"] == "snapshot")
             r = await c["alice"].post("/api/v1/walls/w/blocks", json={"kind": "author", "value": "@user2"})
@@ -252,7 +252,7 @@ async def test_new_block_hides_posts_already_shown_and_undo_restores(make_settin
             frame = await recv_until(ws, lambda f: f["type"] == "events")
             assert frame["events"][0] == {"seq": 5, "type": "remove", "id": "x:100002"}
             # A new post by the blocked author never shows.
-            await srv.store.ingest("w", post_factory(9, author={"id": "2", "handle": "@user2"}))
+            await srv.admit("w", post_factory(9, author={"id": "2", "handle": "@user2"}))
             visible = {p["id"] for p in (await c["anon"].get("/api/v1/walls/w/posts")).json()}
             assert visible == {"x:100000", "x:100001", "x:100003"}
             r = await c["alice"].post("/api/v1/walls/w/audit/undo")
@@ -265,7 +265,7 @@ async def test_new_block_hides_posts_already_shown_and_undo_restores(make_settin
 async def test_undo_refuses_when_someone_acted_since(make_settings: Callable[..., Settings], post_factory: Callable[..., Post]) -> None:
     """Alice's undo of her hide fails with 409 once bob has unhidden and pinned the post."""
     async with server_with_people(make_settings()) as (srv, c):
-        await srv.store.ingest("w", post_factory(1))
+        await srv.admit("w", post_factory(1))
         await c["alice"].post("/api/v1/walls/w/posts/x:100001/hide", json={"reason": "spam"})
         await c["bob"].post("/api/v1/walls/w/posts/x:100001/unhide")
         r = await c["alice"].post("/api/v1/walls/w/audit/undo")
@@ -317,7 +317,7 @@ async def test_admin_changes_reach_screens(make_settings: Callable[..., Settings
 async def test_admin_deletes_a_wall(make_settings: Callable[..., Settings], post_factory: Callable[..., Post]) -> None:
     """Deleting a wall disconnects its screens, removes it from the API and refuses new sockets."""
     async with server_with_people(make_settings()) as (srv, c):
-        await srv.store.ingest("w", post_factory(1))
+        await srv.admit("w", post_factory(1))
         async with websockets.connect(f"{srv.ws}/ws/walls/w") as ws:
             await recv_until(ws, lambda f: f["type"] == "snapshot")
             assert (await c["alice"].delete("/api/v1/walls/w")).status_code == 403

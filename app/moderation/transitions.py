@@ -1,7 +1,8 @@
-"""Pure moderation rules: the initial state of a post on a wall, and the effect of an action.
+"""What a moderator's action does to a post on a wall: the state transitions, as a table.
 
-No I/O here: the store asks `initial_state()` when a post first reaches a wall and `transition()`
-when a moderator acts, and records what they return. Tested as tables.
+Pure: the store applies `transition()` inside the transaction that reads the post's current
+state and records the new one, so two moderators acting at once cannot both win (the second
+gets `InvalidAction`). A new post's first state is the policy's (policy.py `decide`).
 """
 
 from __future__ import annotations
@@ -9,11 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from app.models import Post
-
-__all__ = [
-    "ACTIONS", "Action", "InvalidAction", "State", "Transition", "initial_state", "transition",
-]
+__all__ = ["ACTIONS", "Action", "Conflict", "InvalidAction", "State", "Transition", "transition"]
 
 State = Literal["pending", "visible", "hidden"]
 Action = Literal["approve", "hide", "unhide", "pin", "unpin"]
@@ -24,15 +21,14 @@ class InvalidAction(ValueError):
     """The action does not apply to the post in its current state."""
 
 
+class Conflict(InvalidAction):
+    """The post changed since; the action or undo would overwrite somebody else's decision."""
+
+
 @dataclass(frozen=True, slots=True)
 class Transition:
     state: State
     pinned: bool
-
-
-def initial_state(post: Post, mode: Literal["pre", "post"]) -> State:
-    """Return where a new post starts: the queue under pre-moderation, else on the wall."""
-    return "pending" if mode == "pre" else "visible"
 
 
 def transition(action: Action, state: State, pinned: bool, *, deleted: bool = False) -> Transition:

@@ -1,4 +1,4 @@
-"""Pure moderation rules: matching that resists evasion, and the decision for a new post.
+"""Matching that resists evasion: the normal form of text, term matchers, the default word lists.
 
 Text is compared after NFKC normalisation, case folding, removal of invisible format characters
 (zero-width, bidi controls), a fold of common look-alikes (Cyrillic/Greek letters, leetspeak
@@ -6,10 +6,7 @@ digits) and the joining of spaced-out letters ("f.u.c.k"). A term matches on wor
 "class" never matches "ass"; a term of four letters or more also matches with letters repeated
 ("fuuuck").
 
-Blocked authors and keywords hide a post; softer signals (the default word list, reposts,
-replies, sensitive media, a language outside the allow-list, a flood from one author) send it to
-the moderators' queue with a reason instead, because a medical meeting's vocabulary trips word
-lists and a false positive should cost a keystroke, not a lost post.
+Pure: no I/O but reading the packaged word lists once. The policy (policy.py) uses it.
 """
 
 from __future__ import annotations
@@ -22,19 +19,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Literal
 
 from app.models import Post
 
 __all__ = [
-    "Block",
-    "Decision",
     "Matcher",
-    "PostContext",
-    "RuleSet",
-    "decide",
+    "author_key",
+    "author_keys",
     "default_words",
     "normalize",
+    "searchable",
+    "term_matcher",
     "text_key",
     "warm",
     "word_list_hit",
@@ -197,81 +192,26 @@ def warm() -> None:
         _list_matcher(lang)
 
 
-@dataclass(frozen=True)
-class Block:
-    kind: Literal["author", "keyword"]
-    value: str
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """A wall's rules: its mode, the persisted blocks, and the automatic queue rules."""
-
-    mode: Literal["pre", "post"] = "post"
-    blocks: tuple[Block, ...] = ()
-    wordlist: bool = True
-    extra_words: tuple[str, ...] = ()
-    queue_reposts: bool = False
-    queue_replies: bool = False
-    queue_sensitive: bool = True
-    languages: tuple[str, ...] = ()
-    max_per_author_per_hour: int | None = 30
-    collapse_duplicates: bool = True
-
-    def keyword_matcher(self) -> Matcher:
-        return _matcher([b.value for b in self.blocks if b.kind == "keyword"])
-
-    def word_matcher(self) -> Matcher | None:
-        return _matcher(list(self.extra_words)) if self.extra_words else None
-
-    def blocked_author(self, post: Post) -> str | None:
-        keys = author_keys(post)
-        for block in self.blocks:
-            if block.kind == "author" and _author_key(block.value) in keys:
-                return block.value
-        return None
-
 
 @cache
 def _matcher_cached(terms: tuple[str, ...]) -> Matcher:
     return Matcher(terms)
 
 
-def _matcher(terms: list[str]) -> Matcher:
+def term_matcher(terms: list[str]) -> Matcher:
+    """Return a (cached) matcher for `terms`, whatever their order or repeats."""
     return _matcher_cached(tuple(sorted(set(terms))))
 
 
-def _author_key(value: str) -> str:
+def author_key(value: str) -> str:
+    """Return how an author is compared: NFKC, trimmed, case-folded, without a leading @."""
     return unicodedata.normalize("NFKC", value).strip().casefold().lstrip("@")
 
 
 def author_keys(post: Post) -> set[str]:
     """The ways a moderator may name this post's author: `source:id`, handle, handle without @."""
-    return {f"{post.source}:{post.author.id}".casefold(), _author_key(post.author.handle)}
+    return {f"{post.source}:{post.author.id}".casefold(), author_key(post.author.handle)}
 
-
-@dataclass(frozen=True)
-class PostContext:
-    """Facts about the wall the decision needs, looked up by the store."""
-
-    author_posts_last_hour: int = 0
-    duplicate_of: str | None = None
-
-
-@dataclass(frozen=True)
-class Decision:
-    state: Literal["pending", "visible", "hidden"]
-    reason: str | None = None
-
-
-def matches_block(post: Post, rules: RuleSet) -> str | None:
-    """Return why a block rule hides `post`, or None."""
-    if (author := rules.blocked_author(post)) is not None:
-        return f"blocked author {author}"
-    text = _searchable(post)
-    if (word := rules.keyword_matcher().find(text)) is not None:
-        return f"blocked keyword {word!r}"
-    return None
 
 
 def text_key(post: Post) -> str | None:
@@ -283,7 +223,8 @@ def text_key(post: Post) -> str | None:
     return hashlib.sha1(norm.encode(), usedforsecurity=False).hexdigest()
 
 
-def _searchable(post: Post) -> str:
+def searchable(post: Post) -> str:
+    """Return every text of `post` a rule looks at: body, names, warning, alt texts, quote."""
     parts = [post.text, post.author.name, post.author.handle, post.content_warning or ""]
     parts += [m.alt for m in post.media]
     if post.quoted is not None:
@@ -291,32 +232,3 @@ def _searchable(post: Post) -> str:
     return "\n".join(parts)
 
 
-def decide(post: Post, rules: RuleSet, ctx: PostContext | None = None) -> Decision:
-    """Return the state a new post takes on the wall, with the reason when not plainly visible."""
-    ctx = ctx or PostContext()
-    if (why := matches_block(post, rules)) is not None:
-        return Decision("hidden", why)
-    if rules.collapse_duplicates and ctx.duplicate_of:
-        return Decision("hidden", f"duplicate of {ctx.duplicate_of}")
-    text = _searchable(post)
-    flags: list[str] = []
-    if rules.wordlist and (word := word_list_hit(text, post.lang)):
-        flags.append(f"word list: {word!r}")
-    if (extra := rules.word_matcher()) and (word := extra.find(text)):
-        flags.append(f"word list: {word!r}")
-    if rules.queue_sensitive and (post.sensitive or post.content_warning):
-        flags.append("sensitive media or content warning")
-    if rules.queue_reposts and post.is_repost:
-        flags.append("repost")
-    if rules.queue_replies and post.in_reply_to:
-        flags.append("reply")
-    if rules.languages and post.lang and post.lang.split("-")[0] not in rules.languages:
-        flags.append(f"language {post.lang}")
-    cap = rules.max_per_author_per_hour
-    if cap and ctx.author_posts_last_hour >= cap:
-        flags.append(f"more than {cap} posts this hour from this author")
-    if flags:
-        return Decision("pending", "; ".join(flags))
-    if rules.mode == "pre":
-        return Decision("pending", None)
-    return Decision("visible", None)

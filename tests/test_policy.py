@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from app.models import Post
-from app.rules import Block, Matcher, PostContext, RuleSet, decide, default_words, text_key
+from app.moderation import Block, Decision, PostContext, RuleSet, decide, text_key
+from app.moderation.matching import Matcher, default_words
 from tests.conftest import make_post
 
 
@@ -161,3 +162,33 @@ def test_text_key_ignores_case_spacing_and_invisible_characters() -> None:
 def test_matcher_reports_the_configured_term() -> None:
     """The matcher names the term as the moderator typed it."""
     assert Matcher(("Bad Phrase",)).find("a b.a.d phrase here") == "Bad Phrase"
+
+
+def test_a_cross_post_of_a_post_on_the_wall_is_hidden_naming_the_original() -> None:
+    """The second network's copy of a post already shown stays off the wall as a cross-post."""
+    d = decide(post("hello"), RuleSet(), PostContext(crosspost_of="mastodon:https://m/1"))
+    assert d == Decision("hidden", "cross-post of mastodon:https://m/1")
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ({}, RuleSet()),
+        ({"moderation": "pre"}, RuleSet(mode="pre")),
+        ({"rules": {"languages": ["en"], "max_per_author_per_hour": None}},
+         RuleSet(languages=("en",), max_per_author_per_hour=None)),
+        ({"rules": {"extra_words": ["spoiler"], "wordlist": False}},
+         RuleSet(extra_words=("spoiler",), wordlist=False)),
+    ],
+)
+def test_rules_come_from_a_stored_config_with_the_settings_defaults(
+    config: dict[str, Any], expected: RuleSet
+) -> None:
+    """A wall's stored config (even one missing keys) gives the rules the settings describe."""
+    assert RuleSet.from_config(config) == expected
+
+
+def test_rules_carry_the_wall_blocks() -> None:
+    """The persisted blocks join the rules built from the config."""
+    blocks = [Block("keyword", "spam")]
+    assert RuleSet.from_config({}, blocks).blocks == (Block("keyword", "spam"),)

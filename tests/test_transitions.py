@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.models import Post
-from app.moderation import InvalidAction, Transition, initial_state, transition
-from tests.conftest import make_post
+from app.moderation import InvalidAction, Transition, transition
 
 
 @pytest.mark.parametrize(
@@ -37,9 +35,3 @@ def test_transitions(action, state, pinned, deleted, expected) -> None:  # type:
     else:
         assert transition(action, state, pinned, deleted=deleted) == expected
 
-
-def test_initial_state_follows_the_wall_mode() -> None:
-    """Pre-moderation queues a new post; post-moderation shows it at once."""
-    post = Post.model_validate(make_post(1))
-    assert initial_state(post, "pre") == "pending"
-    assert initial_state(post, "post") == "visible"

@@ -1,4 +1,4 @@
-"""Supervised source tasks: source -> moderation (in the store's transaction) -> store -> hub.
+"""Supervised source tasks: source -> admission (policy and store in one transaction) -> hub.
 
 One task per (wall, source). A source that raises is restarted with exponential backoff and full
 jitter, resuming from its persisted cursors; one that returns (finished, or stopped on bad
@@ -13,60 +13,19 @@ import functools
 import logging
 import random
 import time
-from collections.abc import Callable
 
+from app.ingest.admission import Admission, RulesLookup, stored_rules
+from app.ingest.factory import SourceFactory, Unavailable, build_source
 from app.models import Deletion, Post
 from app.settings import Settings, WallConfig
 from app.sources.base import Source, SourceContext, SourceEvent, SourceStatus
 from app.sources.crosspost import CrosspostIndex
 from app.store import Store
+from app.store.cursors import WallCursors
 
-__all__ = ["Ingest", "build_source"]
+__all__ = ["Ingest"]
 
 log = logging.getLogger(__name__)
-
-SourceFactory = Callable[[str, SourceContext, WallConfig, Settings], Source]
-
-
-class _Unavailable:
-    """Stands in for a source that cannot start (missing credentials); shows why."""
-
-    def __init__(self, name: str, reason: str) -> None:
-        self.name = name
-        self.status = SourceStatus(name)
-        self.status.failed(reason, state="stopped")
-
-    async def events(self):  # type: ignore[no-untyped-def]
-        return
-        yield
-
-
-def build_source(kind: str, ctx: SourceContext, wall: WallConfig, settings: Settings) -> Source:
-    """Return the source `kind` for `wall`. SDKs are imported only for enabled sources."""
-    if kind == "replay":
-        from app.sources.replay import ReplaySource
-
-        return ReplaySource(ctx, settings.replay, wall.replay_file)
-    if kind == "x":
-        if settings.x_bearer_token is None:
-            return _Unavailable("x", "TWEETWALL_X_BEARER_TOKEN is not set")
-        from app.sources.x import XSource
-
-        return XSource(ctx, settings.x, settings.x_bearer_token.get_secret_value(),
-                       settings.x_api_base_url)
-    if kind == "mastodon":
-        instances = wall.mastodon_instances or settings.mastodon_instances
-        if not instances:
-            return _Unavailable("mastodon", "no Mastodon instances configured")
-        from app.sources.mastodon import MastodonSource
-
-        token = settings.mastodon_token.get_secret_value() if settings.mastodon_token else None
-        return MastodonSource(ctx, settings.mastodon, instances, token)
-    if kind == "bluesky":
-        from app.sources.bluesky import BlueskySource
-
-        return BlueskySource(ctx, settings.bluesky, settings.bluesky_jetstream_url)
-    raise ValueError(f"unknown source {kind!r}")
 
 
 class Ingest:
@@ -76,9 +35,11 @@ class Ingest:
         settings: Settings,
         factory: SourceFactory = build_source,
         *,
+        rules: RulesLookup = stored_rules,
         max_backoff_s: float = 300.0,
     ) -> None:
         self.store = store
+        self.admission = Admission(store, rules)
         self.settings = settings
         self.factory = factory
         self.max_backoff_s = max_backoff_s
@@ -95,14 +56,14 @@ class Ingest:
                 ctx = SourceContext(
                     wall=wall.slug,
                     hashtags=tuple(wall.hashtags),
-                    cursors=self.store.cursors(wall.slug, kind),
+                    cursors=WallCursors(self.store, self.store.wall(wall.slug).id, kind),
                     visible_ids=functools.partial(self._visible_ids, wall.slug),
                 )
                 try:
                     source = self.factory(kind, ctx, wall, self.settings)
                 except Exception as err:  # a broken source must not stop the wall
                     log.exception("source %s for wall %s failed to start", kind, wall.slug)
-                    source = _Unavailable(kind, f"failed to start: {err}")
+                    source = Unavailable(kind, f"failed to start: {err}")
                 self.sources.setdefault(wall.slug, []).append(source)
                 name = f"ingest:{wall.slug}:{kind}"
                 task = asyncio.create_task(self._supervise(wall.slug, source), name=name)
@@ -146,10 +107,10 @@ class Ingest:
             await asyncio.sleep(delay)
 
     async def handle(self, slug: str, item: SourceEvent) -> None:
-        """Store one source event; the store hands the resulting wall events to the hub."""
+        """Admit one source event; the store hands the resulting wall events to the hub."""
         if isinstance(item, Post):
             index = self._crossposts.get(slug)
             original = index.check(item) if index is not None else None
-            await self.store.ingest(slug, item, crosspost_of=original)
+            await self.admission.admit(slug, item, crosspost_of=original)
         elif isinstance(item, Deletion):
-            await self.store.delete_post(item.post_id)
+            await self.admission.remove(item.post_id)

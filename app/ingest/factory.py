@@ -1,0 +1,57 @@
+"""Which source runs for a wall: built from the settings, SDKs imported only when enabled.
+
+A source that cannot start (no credentials, no instance) is replaced by a stand-in whose status
+says why, so the wall runs on its other sources and the operator sees the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+from app.settings import Settings, WallConfig
+from app.sources.base import Source, SourceContext, SourceEvent, SourceStatus
+
+__all__ = ["SourceFactory", "Unavailable", "build_source"]
+
+SourceFactory = Callable[[str, SourceContext, WallConfig, Settings], Source]
+
+
+class Unavailable:
+    """Stands in for a source that cannot start (missing credentials); shows why."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.status = SourceStatus(name)
+        self.status.failed(reason, state="stopped")
+
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        return
+        yield
+
+
+def build_source(kind: str, ctx: SourceContext, wall: WallConfig, settings: Settings) -> Source:
+    """Return the source `kind` for `wall`. SDKs are imported only for enabled sources."""
+    if kind == "replay":
+        from app.sources.replay import ReplaySource
+
+        return ReplaySource(ctx, settings.replay, wall.replay_file)
+    if kind == "x":
+        if settings.x_bearer_token is None:
+            return Unavailable("x", "TWEETWALL_X_BEARER_TOKEN is not set")
+        from app.sources.x import XSource
+
+        return XSource(ctx, settings.x, settings.x_bearer_token.get_secret_value(),
+                       settings.x_api_base_url)
+    if kind == "mastodon":
+        instances = wall.mastodon_instances or settings.mastodon_instances
+        if not instances:
+            return Unavailable("mastodon", "no Mastodon instances configured")
+        from app.sources.mastodon import MastodonSource
+
+        token = settings.mastodon_token.get_secret_value() if settings.mastodon_token else None
+        return MastodonSource(ctx, settings.mastodon, instances, token)
+    if kind == "bluesky":
+        from app.sources.bluesky import BlueskySource
+
+        return BlueskySource(ctx, settings.bluesky, settings.bluesky_jetstream_url)
+    raise ValueError(f"unknown source {kind!r}")

@@ -1,0 +1,178 @@
+"""Writes of posts and of their place on walls, as steps of one transaction (`Tx`).
+
+`posts` holds one row per global id, whatever wall or path it came by; `wall_posts` holds each
+wall's view of it (state, pin, order). These functions only read and write rows and emit the
+events a change means for screens; which state a post should take is decided by the caller
+(the policy for a new post, the transition table for a moderator's action).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from app.clock import utcnow
+from app.events import PostEvent, RemoveEvent
+from app.models import Post
+from app.moderation import State
+from app.store.schema import posts, tombstones, wall_posts, walls
+from app.store.store import Tx, WallInfo
+
+__all__ = [
+    "Placement",
+    "author_posts_since",
+    "find_duplicate",
+    "note_crosspost",
+    "place",
+    "placement",
+    "republish",
+    "set_state",
+    "tombstone",
+    "tombstoned",
+    "upsert",
+]
+
+# Fields that change without changing what a screen shows: no new event for them alone.
+_NOT_DISPLAYED = ("metrics",)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A post's place on one wall, with the stored post."""
+
+    state: State
+    pinned: bool
+    reason: str | None
+    data: dict[str, Any]
+    deleted: bool
+
+
+def _shown(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in _NOT_DISPLAYED}
+
+
+async def tombstoned(tx: Tx, post_id: str) -> bool:
+    """Return whether the post was deleted at its source (it never comes back)."""
+    found = await tx.conn.execute(select(tombstones.c.post_id)
+                                  .where(tombstones.c.post_id == post_id))
+    return found.first() is not None
+
+
+async def upsert(tx: Tx, post: Post, data: dict[str, Any], text_key: str | None) -> bool:
+    """Insert or update the post's row with `data` (its wire form without `pinned`); returns
+    whether an existing post changed in a way screens show."""
+    old = (await tx.conn.execute(select(posts.c.data).where(posts.c.id == post.id))).first()
+    values = dict(source=post.source, author_id=post.author.id, author_handle=post.author.handle,
+                  created_at=post.created_at, text=post.text, data=data, text_key=text_key)
+    if old is None:
+        await tx.conn.execute(insert(posts).values(id=post.id, ingested_at=utcnow(), **values))
+        return False
+    if old.data != data:
+        await tx.conn.execute(update(posts).where(posts.c.id == post.id).values(**values))
+    return _shown(old.data) != _shown(data)
+
+
+async def placement(tx: Tx, wall: WallInfo, post_id: str) -> Placement | None:
+    """Return the post's place on the wall, or None if it is not on it."""
+    row = (await tx.conn.execute(
+        select(wall_posts.c.state, wall_posts.c.pinned, wall_posts.c.reason, posts.c.data,
+               posts.c.deleted_at)
+        .join(posts, posts.c.id == wall_posts.c.post_id)
+        .where(wall_posts.c.wall_id == wall.id, wall_posts.c.post_id == post_id))).first()
+    if row is None:
+        return None
+    return Placement(row.state, bool(row.pinned), row.reason, row.data,
+                     row.deleted_at is not None)
+
+
+async def author_posts_since(tx: Tx, wall: WallInfo, post: Post, since: datetime) -> int:
+    """Return how many posts by the post's author reached the wall since `since`."""
+    return int((await tx.conn.execute(
+        select(func.count()).select_from(wall_posts)
+        .join(posts, posts.c.id == wall_posts.c.post_id)
+        .where(wall_posts.c.wall_id == wall.id, posts.c.source == post.source,
+               posts.c.author_id == post.author.id, posts.c.ingested_at > since))).scalar_one())
+
+
+async def find_duplicate(tx: Tx, wall: WallInfo, text_key: str, post_id: str) -> str | None:
+    """Return the id of another post on the wall, not hidden, with the same text key."""
+    return (await tx.conn.execute(
+        select(posts.c.id).join(wall_posts, wall_posts.c.post_id == posts.c.id)
+        .where(wall_posts.c.wall_id == wall.id, posts.c.text_key == text_key,
+               posts.c.id != post_id, wall_posts.c.state != "hidden")
+        .limit(1))).scalar_one_or_none()
+
+
+async def note_crosspost(tx: Tx, wall: WallInfo, original: str, copy: Post) -> bool:
+    """Add `copy` to the original's `also_on` (re-sending a visible card); returns False when
+    the original is not on this wall."""
+    found = await placement(tx, wall, original)
+    if found is None:
+        return False
+    also = [a for a in found.data.get("also_on", []) if a.get("id") != copy.id]
+    data = {**found.data, "also_on": [*also, {"source": copy.source, "id": copy.id,
+                                              "url": copy.url}]}
+    await tx.conn.execute(update(posts).where(posts.c.id == original).values(data=data))
+    if found.state == "visible":
+        await republish(tx, wall, data, found.pinned)
+    return True
+
+
+async def place(tx: Tx, wall: WallInfo, data: dict[str, Any], state: State,
+                reason: str | None) -> None:
+    """Put a new post on the wall in `state`: a visible one goes to screens; every one goes to
+    the moderators' consoles with its reason."""
+    order = wall.last_seq
+    if state == "visible":
+        order = (await republish(tx, wall, data, False)).seq
+    await tx.conn.execute(insert(wall_posts).values(
+        wall_id=wall.id, post_id=data["id"], state=state, pinned=False, reason=reason,
+        updated_at=utcnow(), order_seq=order))
+    tx.notify(wall.slug, {"type": "post", "state": state, "reason": reason,
+                          "post": {**data, "pinned": False}})
+
+
+async def republish(tx: Tx, wall: WallInfo, data: dict[str, Any], pinned: bool) -> PostEvent:
+    """Send the post's current form to the wall's screens; returns the event."""
+    return await tx.emit(wall, PostEvent, {**data, "pinned": pinned})
+
+
+async def set_state(
+    tx: Tx, wall: WallInfo, post_id: str, data: dict[str, Any],
+    old: tuple[State, bool], new: tuple[State, bool], reason: str | None,
+) -> None:
+    """Write the post's new (state, pinned) on the wall and emit what screens must see: the
+    card (shown, or its pin changed) or its removal."""
+    (old_state, old_pin), (state, pin) = old, new
+    values: dict[str, Any] = {"state": state, "pinned": pin, "reason": reason,
+                              "updated_at": utcnow()}
+    if state == "visible" and (old_state != "visible" or pin != old_pin):
+        ev = await republish(tx, wall, data, pin)
+        if old_state != "visible":
+            values["order_seq"] = ev.seq
+    elif state != "visible" and old_state == "visible":
+        await tx.emit(wall, RemoveEvent, post_id)
+    await tx.conn.execute(update(wall_posts).where(
+        wall_posts.c.wall_id == wall.id, wall_posts.c.post_id == post_id).values(**values))
+
+
+async def tombstone(tx: Tx, post_id: str, wall_named: Callable[[str], WallInfo]) -> bool:
+    """Record that the post was deleted at its source and hide it on every wall; returns False
+    if it already was."""
+    if await tombstoned(tx, post_id):
+        return False
+    await tx.conn.execute(insert(tombstones).values(post_id=post_id, at=utcnow()))
+    await tx.conn.execute(update(posts).where(posts.c.id == post_id).values(deleted_at=utcnow()))
+    rows = (await tx.conn.execute(
+        select(wall_posts.c.state, wall_posts.c.pinned, walls.c.slug, posts.c.data)
+        .join(walls, walls.c.id == wall_posts.c.wall_id)
+        .join(posts, posts.c.id == wall_posts.c.post_id)
+        .where(wall_posts.c.post_id == post_id))).all()
+    for row in rows:
+        await set_state(tx, wall_named(row.slug), post_id, row.data, (row.state, row.pinned),
+                        ("hidden", False), "deleted at source")
+    return True

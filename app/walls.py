@@ -1,0 +1,146 @@
+"""A wall's lifecycle, in one owner: open, change, close, and the cache of its rules.
+
+`Walls` is the only place that starts or stops a wall's sources, loads a wall into the hub,
+changes a wall's settings or deletes it; routes and the composition root call it. The rules of
+each wall (config plus block list) are cached here and dropped by the commit that changes them:
+the store tells its listeners which walls' rules a transaction changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.events import WallEvent
+from app.hub import Hub
+from app.ingest import Ingest, SourceFactory, build_source, stored_rules
+from app.moderation import RuleSet
+from app.settings import Settings, WallConfig
+from app.store import Commit, Store, Tx, WallInfo
+from app.store.announcements import Announcements
+
+__all__ = ["InvalidWall", "WallExists", "Walls", "public"]
+
+log = logging.getLogger(__name__)
+
+# The settings a screen may see; never secrets or source credentials.
+_PUBLIC_KEYS = ("hashtags", "layout", "theme", "moderation", "colours", "join_url",
+                "slide_interval_s", "idle_after_s", "reload")
+
+
+class WallExists(ValueError):
+    """A wall with this slug exists already."""
+
+
+class InvalidWall(ValueError):
+    """A change would make the wall's settings invalid; the message names the field."""
+
+
+def public(info: WallInfo) -> dict[str, Any]:
+    """Return the wall's public settings, with the URLs of its logo, slides and QR code."""
+    c = info.config
+    return {
+        "slug": info.slug, "title": info.title, **{k: c.get(k) for k in _PUBLIC_KEYS},
+        "logo_url": f"/walls/{info.slug}/assets/{c['logo']}" if c.get("logo") else None,
+        "slides": [f"/walls/{info.slug}/assets/{i}" for i in c.get("slides") or []],
+        "qr_url": f"/walls/{info.slug}/qr.svg",
+    }
+
+
+def _stored(cfg: WallConfig) -> dict[str, Any]:
+    return cfg.model_dump(mode="json", exclude={"slug", "title"})
+
+
+class Walls:
+    def __init__(self, store: Store, hub: Hub, settings: Settings,
+                 factory: SourceFactory = build_source) -> None:
+        self.store = store
+        self.hub = hub
+        self.settings = settings
+        self.announcements = Announcements(store)
+        self.ingest = Ingest(store, settings, factory, rules=self.rules)
+        self._rules: dict[str, RuleSet] = {}
+        store.listen(self._committed)
+
+    async def start(self) -> None:
+        """Declare the configured walls (config changes apply), load every stored wall into
+        the hub and start the configured walls' sources."""
+        for cfg in self.settings.walls:
+            title = cfg.title or f"#{' #'.join(cfg.hashtags)}"
+            info = await self.store.create_wall(cfg.slug, title, _stored(cfg))
+            await self._save(info, title, _stored(cfg))
+        for info in self.store.walls():
+            await self._load(info)
+        self.ingest.start(self.settings.walls)
+
+    async def stop(self) -> None:
+        await self.ingest.stop()
+
+    async def open(self, cfg: WallConfig) -> WallInfo:
+        """Create a wall, load it into the hub and start its sources. Raises WallExists."""
+        if cfg.slug in {w.slug for w in self.store.walls()}:
+            raise WallExists(f"wall {cfg.slug!r} exists")
+        info = await self.store.create_wall(cfg.slug, cfg.title or cfg.slug, _stored(cfg))
+        await self._load(info)
+        self.ingest.start([cfg])
+        return info
+
+    async def change(self, slug: str, changes: Mapping[str, Any]) -> WallInfo:
+        """Apply `changes` (title, hashtags, layout, theme, moderation, rules, look...) to the
+        wall; screens follow at once, sources are not restarted. Raises InvalidWall, and
+        WallNotFound for an unknown slug."""
+        info = self.store.wall(slug)
+        if "slug" in changes:
+            raise InvalidWall("a wall's slug cannot change")
+        merged = {**info.config, "title": info.title, **changes, "slug": slug}
+        try:
+            cfg = WallConfig.model_validate(merged)
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InvalidWall(f"{where}: {first['msg']}") from None
+        return await self._save(info, cfg.title or info.title, _stored(cfg))
+
+    async def _save(self, info: WallInfo, title: str, config: dict[str, Any]) -> WallInfo:
+        """Store a new title and config; screens get a `wall` event when they changed."""
+        async def run(tx: Tx) -> None:
+            new = await self.store.update_wall(tx, info.slug, title, config)
+            if new is not None:
+                await tx.emit(new, WallEvent, public(new))
+
+        await self.store.write(run)
+        return self.store.wall(info.slug)
+
+    async def close(self, slug: str) -> None:
+        """Delete a wall: its sources stop, its screens are disconnected, its data is removed.
+        Raises WallNotFound."""
+        self.store.wall(slug)
+        await self.ingest.stop(slug)
+        self.hub.remove_wall(slug)
+        await self.store.delete_wall(slug)
+
+    async def rules(self, tx: Tx, wall: WallInfo) -> RuleSet:
+        """Return the wall's rules, from the cache or read in `tx` (the writer's transaction,
+        so a block committed before it is always seen)."""
+        cached = self._rules.get(wall.slug)
+        if cached is None:
+            cached = self._rules[wall.slug] = await stored_rules(tx, wall)
+        return cached
+
+    def _committed(self, commit: Commit) -> None:
+        for slug in commit.rules_changed:
+            self._rules.pop(slug, None)
+
+    async def _load(self, info: WallInfo) -> None:
+        """Serve the wall from the hub: its current state and recent log from the store."""
+        resume = self.hub.resume_log
+        self.hub.load_wall(
+            info.slug, epoch=info.epoch, seq=info.last_seq,
+            wall={**public(info), "announcements": await self.announcements.current(info.slug)},
+            posts=await self.store.wall_posts(info.slug, "visible", self.hub.snapshot_size),
+            pinned=await self.store.pinned_posts(info.slug),
+            log=await self.store.events_after(info.slug, max(info.last_seq - resume, 0), resume),
+        )
