@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.sources.x_budget import ReadBudget
+from app.sources.x.budget import ReadBudget
 
 MIDNIGHT = (1_800_000_000 // 86_400 + 1) * 86_400.0
 

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from app.models import Post
-from app.sources.x_normalize import (
-    build_query,
+from app.sources.x.normalize import (
     content_tokens,
     gone_ids,
     post_id,
     tweet_to_post,
 )
+from app.sources.x.query import build_query
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "x"
 

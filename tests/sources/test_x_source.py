@@ -15,7 +15,7 @@ from app.models import Deletion, Post
 from app.settings import XSettings
 from app.sources.base import MemoryCursors, SourceContext
 from app.sources.x import XSource
-from app.sources.x_http import rebase
+from app.sources.x.http import rebase
 from tests.fakes.x_api import TOKEN, FakeClock, FakeXApi, make_tweet
 
 

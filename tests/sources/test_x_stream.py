@@ -10,7 +10,7 @@ from app.models import Deletion, Post
 from app.settings import XSettings
 from app.sources.base import MemoryCursors, SourceContext
 from app.sources.x import XSource
-from app.sources.x_stream import ReconnectLadder
+from app.sources.x.stream import ReconnectLadder
 from tests.fakes.x_api import TOKEN, FakeClock, FakeXApi, make_tweet
 from tests.helpers import until
 

@@ -9,7 +9,7 @@ Posts will cost what they cost whatever the interval (each is read once), and so
 re-checks, so their expected rates come off first; what is left pays for polls, one read each at
 worst. The interval is one poll per spare read, never shorter than the configured floor.
 Re-checks may use `RECHECK_SHARE` of the rate: every `recheck_interval_s` they look up as many
-visible posts as that allows, newest first (see `XSource.recheck`).
+visible posts as that allows, newest first (see rechecks.py).
 """
 
 from __future__ import annotations
@@ -18,11 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-__all__ = ["RECHECK_SHARE", "ReadBudget", "choose_rechecks"]
+__all__ = ["RECHECK_SHARE", "ReadBudget", "choose_rechecks", "utc_at"]
 
 DAY = 86_400.0
 # Deletion re-checks may use at most this share of the budget rate.
 RECHECK_SHARE = 0.25
+
+
+def utc_at(epoch: float) -> datetime:
+    """Return the aware UTC datetime of `epoch` seconds (the X source's clock counts those)."""
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 @dataclass
@@ -36,7 +41,8 @@ class ReadBudget:
     day: date | None = field(default=None)
 
     def _roll(self, now: float) -> None:
-        today = datetime.fromtimestamp(now, UTC).date()
+        """Start a new day's count when `now` is past the day counted so far."""
+        today = utc_at(now).date()
         if today != self.day:
             self.day, self.reads, self.requests = today, 0, 0
 
@@ -54,13 +60,14 @@ class ReadBudget:
         self.reads += posts
 
     def remaining(self, now: float) -> int:
+        """Return the reads left today (never negative)."""
         self._roll(now)
         return max(0, self.daily - self.reads)
 
     @staticmethod
     def seconds_to_midnight(now: float) -> float:
         """Return the seconds until the next UTC day starts (and the budget refills)."""
-        today = datetime.fromtimestamp(now, UTC).date()
+        today = utc_at(now).date()
         midnight = datetime(today.year, today.month, today.day, tzinfo=UTC) + timedelta(days=1)
         return max(1.0, midnight.timestamp() - now)
 

@@ -1,4 +1,4 @@
-"""HTTP plumbing of the X source: one aiohttp session that can move X to another origin, and
+"""HTTP side of the X source: one aiohttp session that can move X to another origin, and
 one call wrapper that turns X's faults into waits (rate limits, 5xx, network) or a stop (401/403).
 
 tweepy hard-codes X's host. Rather than patch tweepy, the session it is given builds every request
@@ -13,21 +13,21 @@ import json
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
+import tweepy.errors as tx
 from aiohttp import ClientRequest
 from yarl import URL
 
 from app.sources.base import SourceStatus
-from app.sources.x_budget import ReadBudget
+from app.sources.plumbing import Backoff, Sleep, describe
+from app.sources.x.budget import ReadBudget, utc_at
 
 __all__ = [
     "X_HOSTS",
     "Clock",
     "MalformedResponse",
-    "Sleep",
     "XApiCaller",
     "XStopped",
     "make_session",
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 Clock = Callable[[], float]
-Sleep = Callable[[float], Awaitable[None]]
+"""The X source's injectable clock: epoch seconds, as X's rate-limit headers count them."""
 X_HOSTS = frozenset({"api.twitter.com", "api.x.com"})
 BACKOFF_BASE_S = 2.0
 BACKOFF_CAP_S = 300.0
@@ -72,6 +72,8 @@ def rebase(url: URL, origin: URL) -> URL:
 
 
 def _rebased_request_class(origin: URL) -> type[ClientRequest]:
+    """Return a request class that moves X's hosts to `origin` before aiohttp connects."""
+
     class RebasedRequest(ClientRequest):
         def __init__(self, method: str, url: URL, **kwargs: Any) -> None:
             super().__init__(method, rebase(url, origin), **kwargs)
@@ -102,6 +104,7 @@ class _Redact(logging.Filter):
         self.secret = secret
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Return True (keep the record), with the secret masked in its message."""
         if self.secret and self.secret in str(record.msg):
             record.msg = str(record.msg).replace(self.secret, "***")
         return True
@@ -116,6 +119,7 @@ def redact_tweepy_logs(token: str) -> None:
 
 
 def _count_posts(body: Json) -> int:
+    """Return how many posts X bills for a response: its data and its included tweets."""
     data = body.get("data")
     n = len(data) if isinstance(data, list) else int(isinstance(data, dict))
     includes = body.get("includes")
@@ -125,6 +129,7 @@ def _count_posts(body: Json) -> int:
 
 
 def _header_int(headers: Any, name: str) -> int | None:
+    """Return header `name` as an int, or None when it is absent or not a number."""
     try:
         return int(headers.get(name))
     except (TypeError, ValueError):
@@ -151,32 +156,26 @@ class XApiCaller:
         self.rng = rng or random.Random()  # noqa: S311 -- jitter, not security
         self.limits: dict[str, tuple[int, float]] = {}
 
-    def _at(self, epoch: float) -> datetime:
-        return datetime.fromtimestamp(epoch, UTC)
-
     async def sleep_until(self, epoch: float) -> None:
         """Return once `clock()` has reached `epoch` (never earlier)."""
         while (left := epoch - self.clock()) > 0:
             await self.sleep(left)
 
     def _note_limits(self, endpoint: str, headers: Any) -> None:
+        """Remember the endpoint's rate-limit window from a response's headers."""
         remaining = _header_int(headers, "x-rate-limit-remaining")
         reset = _header_int(headers, "x-rate-limit-reset")
         if remaining is not None and reset is not None:
             self.limits[endpoint] = (remaining, float(reset))
 
     async def _respect_limit(self, endpoint: str) -> None:
+        """Return at once, or when the endpoint's used-up window resets."""
         remaining, reset = self.limits.get(endpoint, (1, 0.0))
         if remaining <= 0 and reset > self.clock():
             self.status.state = "rate_limited"
-            self.status.next_poll = self._at(reset)
-            log.info("x: %s window used up, waiting until %s", endpoint, self._at(reset))
+            self.status.next_poll = utc_at(reset)
+            log.info("x: %s window used up, waiting until %s", endpoint, utc_at(reset))
             await self.sleep_until(reset)
-
-    def backoff_delay(self, attempt: int) -> float:
-        """Return the wait before retry `attempt` (0-based): half fixed, half random."""
-        ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**attempt)
-        return float(ceiling / 2 + self.rng.uniform(0, ceiling / 2))
 
     async def call(
         self,
@@ -190,9 +189,9 @@ class XApiCaller:
         Raises XStopped on 401/403, MalformedResponse for an unreadable 2xx body, and tweepy's
         BadRequest/NotFound/HTTPException for other 4xx answers (retrying would not help).
         """
-        import tweepy.errors as tx
-
-        attempt = 0
+        # Half of each wait fixed, half random: retries of one call spread out, yet never
+        # come back sooner than half the doubled wait.
+        retry = Backoff(BACKOFF_BASE_S, BACKOFF_CAP_S, jitter=0.5, rng=self.rng)
         while True:
             await self._respect_limit(endpoint)
             try:
@@ -225,17 +224,16 @@ class XApiCaller:
                 problem = f"HTTP {err.status} on {endpoint}: {err.message}"
             except (aiohttp.ClientError, TimeoutError, ValueError) as err:
                 # ValueError: tweepy could not parse an error body (e.g. a proxy's HTML page).
-                problem = f"network error on {endpoint}: {type(err).__name__}: {err}"
+                problem = f"network error on {endpoint}: {describe(err)}"
             else:
                 self._note_limits(endpoint, response.headers)
                 # tweepy has read the body and released the connection; text() reuses it.
                 return self._parse(endpoint, await response.text(errors="replace"), reads)
             self.budget.charge(self.clock(), 0)
-            delay = self.backoff_delay(attempt)
-            attempt += 1
+            delay = retry.failed()
             self.status.failed(problem, "backoff")
-            self.status.next_poll = self._at(self.clock() + delay)
-            log.warning("x: %s; retry %d in %.1f s", problem, attempt, delay)
+            self.status.next_poll = utc_at(self.clock() + delay)
+            log.warning("x: %s; retry %d in %.1f s", problem, retry.failures, delay)
             await self.sleep(delay)
 
     async def _rate_limited(self, endpoint: str, headers: Any, reset: int | None) -> None:
@@ -247,11 +245,14 @@ class XApiCaller:
         # rather than spinning; no reset at all waits a default window.
         until = max(float(reset), now + MIN_RATE_WAIT_S) if reset else now + DEFAULT_RATE_WAIT_S
         self.status.failed(f"429 rate limited on {endpoint}", "rate_limited")
-        self.status.next_poll = self._at(until)
-        log.warning("x: 429 on %s, waiting until %s", endpoint, self._at(until))
+        self.status.next_poll = utc_at(until)
+        log.warning("x: 429 on %s, waiting until %s", endpoint, utc_at(until))
         await self.sleep_until(until)
 
     def _parse(self, endpoint: str, raw: str, reads: bool) -> Json:
+        """Return the JSON object of a 2xx body, charging the budget for the posts it holds.
+
+        Raises MalformedResponse when the body is not a JSON object."""
         try:
             body = json.loads(raw)
         except ValueError:

@@ -10,58 +10,22 @@ a hostile media or avatar URL is dropped.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 from pydantic import ValidationError
 
+from app.clock import utcnow
 from app.models import Author, Media, Metrics, Post, QuotedPost, Token, safe_url
 
-__all__ = ["FIELDS", "build_query", "content_tokens", "gone_ids", "post_id", "tweet_to_post"]
+__all__ = ["content_tokens", "gone_ids", "post_id", "tweet_to_post"]
 
 Json = dict[str, Any]
 
-# The expansions and fields `tweet_to_post` reads, as tweepy's keyword arguments.
-FIELDS: dict[str, list[str]] = {
-    "expansions": (
-        "author_id attachments.media_keys referenced_tweets.id referenced_tweets.id.author_id"
-    ).split(),
-    "tweet_fields": (
-        "created_at entities note_tweet lang possibly_sensitive public_metrics"
-        " edit_history_tweet_ids referenced_tweets attachments author_id"
-    ).split(),
-    "user_fields": "name username profile_image_url public_metrics".split(),
-    "media_fields": "url preview_image_url alt_text width height type variants".split(),
-}
 _MEDIA_LINK = re.compile(r"/status/\d+/(photo|video)/\d+/?$")
 _KINDS = {"photo": "image", "video": "video", "animated_gif": "gif"}
 _GONE = ("resource-not-found", "not-authorized-for-resource")
-
-
-def build_query(
-    hashtags: tuple[str, ...] | list[str],
-    *,
-    exclude_reposts: bool = False,
-    languages: list[str] | None = None,
-    media_only: bool = False,
-) -> str:
-    """Return the search (or stream rule) query for `hashtags`, e.g. `(#a OR #b) -is:retweet`.
-
-    Raises ValueError when there is no hashtag to search for.
-    """
-    tags = [t.strip().lstrip("#") for t in hashtags if t.strip().lstrip("#")]
-    if not tags:
-        raise ValueError("a wall needs at least one hashtag for the X source")
-    parts = ["(" + " OR ".join(f"#{t}" for t in tags) + ")"]
-    if languages:
-        langs = [f"lang:{lang}" for lang in languages]
-        parts.append(langs[0] if len(langs) == 1 else "(" + " OR ".join(langs) + ")")
-    if exclude_reposts:
-        parts.append("-is:retweet")
-    if media_only:
-        parts.append("has:media")
-    return " ".join(parts)
 
 
 def post_id(tweet: Json) -> str:
@@ -234,7 +198,7 @@ def _created(tweet: Json) -> datetime:
     raw = tweet.get("created_at")
     if isinstance(raw, str):
         return datetime.fromisoformat(raw)
-    return datetime.now(UTC)
+    return utcnow()
 
 
 def _refs(tweet: Json, kind: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Filtered-stream pieces of the X source: rule sync, X's reconnect ladder, NDJSON framing.
+"""Filtered-stream mode of the X source: rule sync, X's reconnect ladder, NDJSON framing.
 
 Why the stream is read with our own aiohttp request rather than tweepy's `AsyncStreamingClient`:
 tweepy's stream is callback-driven, owns (and closes) its session, sleeps with `asyncio.sleep`,
@@ -7,6 +7,9 @@ retries a 401 forever, and ends for good when a callback raises. Here the stream
 ingest layer (back-pressure for free), a 401/403 stops the source, every end of the stream —
 EOF, stall, network error, HTTP error — goes round the same reconnect loop, and the clock and
 sleep are injectable so the ladder is tested without waiting. tweepy still makes the rule calls.
+
+`StreamMode` borrows from the rest of the source only what `StreamHooks` and its other
+arguments name: the gap-filling search, the deletion re-checks and the wait for the budget.
 """
 
 from __future__ import annotations
@@ -14,25 +17,42 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
+from tweepy import StreamRule
 
 from app.models import Deletion, Post
-from app.sources.x_http import XApiCaller, XStopped
-from app.sources.x_normalize import FIELDS
+from app.sources.base import State
+from app.sources.plumbing import Backoff, Sleep, describe
+from app.sources.x.budget import ReadBudget
+from app.sources.x.http import Clock, XApiCaller, XStopped
+from app.sources.x.query import FIELDS
+from app.sources.x.search import SinceId, parse_posts
+from app.sources.x.status import XStatus
 
-if TYPE_CHECKING:
-    from app.sources.x import XSource
-
-__all__ = ["STREAM_URL", "ReconnectLadder", "StreamMode", "ndjson_lines", "rule_tag", "sync_rules"]
+__all__ = [
+    "STREAM_URL",
+    "Connect",
+    "ReconnectLadder",
+    "StreamHooks",
+    "StreamMode",
+    "ndjson_lines",
+    "rule_tag",
+    "stream_opener",
+    "sync_rules",
+]
 
 log = logging.getLogger(__name__)
 
 # Written with X's own host like every tweepy URL: the session moves it to the base URL.
 STREAM_URL = "https://api.x.com/2/tweets/search/stream"
+
+Connect = Callable[[], AbstractAsyncContextManager[aiohttp.ClientResponse]]
+"""Opens the filtered stream; the response is read inside the context."""
 
 
 def rule_tag(wall: str) -> str:
@@ -43,11 +63,9 @@ def rule_tag(wall: str) -> str:
 async def sync_rules(caller: XApiCaller, client: Any, wall: str, query: str) -> None:
     """Make the wall's tagged rules exactly `[query]`: delete stale ones, add a missing one.
 
-    Rules with other tags (other walls, other apps) are left alone. Raises what `caller.call`
-    raises.
+    `client` is tweepy's `AsyncStreamingClient`. Rules with other tags (other walls, other apps)
+    are left alone. Raises what `caller.call` raises.
     """
-    from tweepy import StreamRule
-
     tag = rule_tag(wall)
     body = await caller.call("rules", lambda: client.get_rules(), reads=False)
     ours = [r for r in body.get("data") or [] if isinstance(r, dict) and r.get("tag") == tag]
@@ -64,30 +82,48 @@ async def sync_rules(caller: XApiCaller, client: Any, wall: str, query: str) -> 
             log.error("x: stream rule refused: %s", added["errors"])
 
 
-@dataclass
+def stream_opener(session: aiohttp.ClientSession, token: str) -> Connect:
+    """Return a `Connect` that opens the filtered stream on `session` with the bearer `token`,
+    asking for the fields `tweet_to_post` reads."""
+    params = {k.replace("_fields", ".fields"): ",".join(v) for k, v in FIELDS.items()}
+    headers = {"Authorization": f"Bearer {token}"}
+    # No read timeout: a silent stream is detected by `ndjson_lines`' stall timer instead.
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=None)
+
+    def connect() -> AbstractAsyncContextManager[aiohttp.ClientResponse]:
+        return session.get(STREAM_URL, params=params, headers=headers, timeout=timeout)
+
+    return connect
+
+
 class ReconnectLadder:
     """X's documented reconnect waits: network errors linear +250 ms up to 16 s; HTTP errors
     exponential from 5 s up to 320 s; 429 exponential from 60 s (capped at 15 min)."""
 
-    network_wait: float = 0.0
-    http_wait: float = 0.0
-    rate_wait: float = 0.0
+    def __init__(self) -> None:
+        self.network_wait = 0.0
+        # Documented ladders, so no jitter: one connection per app, nobody to spread out from.
+        self._http = Backoff(5.0, 320.0, jitter=0.0)
+        self._rate = Backoff(60.0, 900.0, jitter=0.0)
 
     def connected(self) -> None:
         """A connection was established: the next failure starts each ladder from the bottom."""
-        self.network_wait = self.http_wait = self.rate_wait = 0.0
+        self.network_wait = 0.0
+        self._http.succeeded()
+        self._rate.succeeded()
 
     def after_network_error(self) -> float:
+        """Return the wait after a network error (or a stall, or X closing the stream)."""
         self.network_wait = min(16.0, self.network_wait + 0.25)
         return self.network_wait
 
     def after_http_error(self) -> float:
-        self.http_wait = min(320.0, self.http_wait * 2 if self.http_wait else 5.0)
-        return self.http_wait
+        """Return the wait after an HTTP error status other than 429."""
+        return self._http.failed()
 
     def after_rate_limit(self) -> float:
-        self.rate_wait = min(900.0, self.rate_wait * 2 if self.rate_wait else 60.0)
-        return self.rate_wait
+        """Return the wait after a 429."""
+        return self._rate.failed()
 
 
 async def ndjson_lines(response: aiohttp.ClientResponse, stall_s: float) -> AsyncIterator[bytes]:
@@ -110,31 +146,53 @@ async def ndjson_lines(response: aiohttp.ClientResponse, stall_s: float) -> Asyn
             yield line.strip()
 
 
-class StreamMode:
-    """The filtered-stream loop of one `XSource`: sync rules, connect, fill the gap by search,
-    yield what the stream sends, re-check deletions between lines; reconnect whatever ends it."""
+@dataclass(frozen=True)
+class StreamHooks:
+    """What stream mode borrows from the rest of the X source, as plain callables."""
 
-    def __init__(self, source: XSource) -> None:
-        self.source = source
+    wait_for_budget: Callable[[], Awaitable[None]]
+    """Returns at once, or when today's read budget refills."""
+    catch_up: Callable[[], AsyncIterator[Post]]
+    """One search run: the posts since the cursor, to fill the gap before a connection."""
+    rechecks: Callable[[], AsyncIterator[Deletion]]
+    """The deletion re-check, when one is due."""
+
+
+class StreamMode:
+    """The filtered-stream loop of one X source: connect, fill the gap by search, yield what the
+    stream sends, re-check deletions between lines; reconnect whatever ends it. The wall's
+    rules are synced (`sync_rules`) before `run`."""
+
+    def __init__(
+        self,
+        wall: str,
+        connect: Connect,
+        hooks: StreamHooks,
+        cursor: SinceId,
+        budget: ReadBudget,
+        report: XStatus,
+        *,
+        clock: Clock,
+        sleep: Sleep,
+        stall_s: float,
+    ) -> None:
+        self._connect = connect
+        self._hooks = hooks
+        self._cursor = cursor
+        self._budget = budget
+        self._report = report
+        self._clock = clock
+        self._sleep = sleep
+        self._stall_s = stall_s
         self.ladder = ReconnectLadder()
-        self.tag = rule_tag(source.ctx.wall)
+        self.tag = rule_tag(wall)
 
     async def run(self) -> AsyncIterator[Post | Deletion]:
         """Yield posts and deletions forever; raises XStopped on 401/403."""
-        src = self.source
-        assert src.session is not None
-        await sync_rules(src.caller, src.rules_client, src.ctx.wall, src.query)
-        params = {k.replace("_fields", ".fields"): ",".join(v) for k, v in FIELDS.items()}
-        headers = {"Authorization": f"Bearer {src.token}"}
         while True:
-            await src.wait_for_budget()
+            await self._hooks.wait_for_budget()
             try:
-                async with src.session.get(
-                    STREAM_URL,
-                    params=params,
-                    headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=None),
-                ) as response:
+                async with self._connect() as response:
                     if response.status in (401, 403):
                         raise XStopped(f"X refused the credentials on stream: {response.status}")
                     if response.status != 200:
@@ -142,62 +200,56 @@ class StreamMode:
                         continue
                     async for event in self._connected(response):
                         yield event
-                if src.budget.remaining(src.clock()) <= 0:
+                if self._budget.remaining(self._clock()) <= 0:
                     continue  # closed on purpose; wait_for_budget sleeps until 00:00 UTC
                 problem = "stream closed by X"
             except (aiohttp.ClientError, TimeoutError) as err:
-                problem = f"stream lost: {type(err).__name__}: {err}"
+                problem = f"stream lost: {describe(err)}"
             delay = self.ladder.after_network_error()
-            src.status.failed(problem, "backoff")
-            src.publish(src.clock() + delay)
+            self._report.failed(problem, "backoff", self._clock() + delay)
             log.warning("x: %s; reconnecting in %.2f s", problem, delay)
-            await src.sleep(delay)
+            await self._sleep(delay)
 
     async def _refused(self, response: aiohttp.ClientResponse) -> None:
-        src = self.source
+        """Record an HTTP error status on connect and wait as X's ladder says."""
         text = (await response.text(errors="replace"))[:200]
-        src.budget.charge(src.clock(), 0)
+        self._budget.charge(self._clock(), 0)
+        state: State
         if response.status == 429:
             delay = self.ladder.after_rate_limit()
-            state: Any = "rate_limited"
+            state = "rate_limited"
         else:
             delay = self.ladder.after_http_error()
             state = "backoff"
-        src.status.failed(f"stream HTTP {response.status}: {text}", state)
-        src.publish(src.clock() + delay)
+        self._report.failed(f"stream HTTP {response.status}: {text}", state, self._clock() + delay)
         log.warning("x: stream HTTP %d; reconnecting in %.0f s", response.status, delay)
-        await src.sleep(delay)
+        await self._sleep(delay)
 
     async def _connected(self, response: aiohttp.ClientResponse) -> AsyncIterator[Post | Deletion]:
         """Fill the gap since the last seen post by search, then yield what the stream sends.
 
-        Returns when the stream ends or today's read budget is used up."""
-        from app.sources.x import CURSOR, newer_id
-
-        src = self.source
+        Returns when the stream ends or today's read budget is used up; raises TimeoutError on
+        a stall and what aiohttp raises on a network error."""
         self.ladder.connected()
-        src.budget.charge(src.clock(), 0, billable=False)
-        src.ok()
-        src.publish()
-        async for post in src.search_run():
+        self._budget.charge(self._clock(), 0, billable=False)
+        self._report.ok()
+        async for post in self._hooks.catch_up():
             yield post
-        async for line in ndjson_lines(response, src.stall_s):
+        async for line in ndjson_lines(response, self._stall_s):
             if line:
                 seen = self._parse(line)
                 if seen is not None:
                     tweet_id, post = seen
-                    stored = await src.ctx.cursors.get(CURSOR)
-                    await src.ctx.cursors.set(CURSOR, newer_id(tweet_id, stored) or tweet_id)
-                    src.status.posts += 1
+                    await self._cursor.advance(tweet_id)
+                    self._report.posted()
                     yield post
-                if src.budget.remaining(src.clock()) <= 0:
+                if self._budget.remaining(self._clock()) <= 0:
                     return
-            async for deletion in src.recheck_if_due():
+            async for deletion in self._hooks.rechecks():
                 yield deletion
 
     def _parse(self, line: bytes) -> tuple[str, Post] | None:
         """Return (tweet id, post) for one stream line, or None for a line to skip."""
-        src = self.source
         try:
             body = json.loads(line)
         except ValueError:
@@ -214,10 +266,9 @@ class StreamMode:
             and not any(isinstance(r, dict) and r.get("tag") == self.tag for r in rules)
         ):
             return None  # another wall's rule on a shared connection
-        src.budget.count_streamed(src.clock())
-        posts = src.parse_posts(body)
+        self._budget.count_streamed(self._clock())
+        posts = parse_posts(body)
         if not posts:
             return None
-        src.ok()
-        src.publish()
+        self._report.ok()
         return str(posts[0][0]), posts[0][1]
