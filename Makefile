@@ -25,6 +25,7 @@ test: $(VENV)/.dev browser-deps lint pytest
 lint: $(VENV)/.dev
 	$(BIN)/ruff check app tests bench tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Two runs: Playwright's sync API (browser tests) and pytest-asyncio must not share a thread's loop.
 pytest: $(VENV)/.dev
