@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.models import Token
-from app.sources.html import html_to_tokens, sanitize
+from app.sources.mastodon.html import html_to_tokens, sanitize
 
 
 def kinds(tokens: list[Token]) -> list[tuple[str, str, str | None]]:

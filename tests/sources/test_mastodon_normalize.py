@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.sources.mastodon_normalize import instance_base, status_to_post
+from app.sources.mastodon.normalize import instance_base, status_to_post
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "mastodon"
 

@@ -1,4 +1,4 @@
-"""Mastodon status HTML -> content tokens (DESIGN.md §2); no HTML leaves this module.
+"""Mastodon status HTML -> content tokens (docs/design.md §2); no HTML leaves this module.
 
 Two steps. nh3 first reduces the HTML to a tight allow-list (p, br, a with an http(s) href, span)
 and drops the content of script/style-like elements; then a real HTML parser (stdlib `html.parser`)

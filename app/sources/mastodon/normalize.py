@@ -1,7 +1,7 @@
 """Mastodon status JSON -> `Post`: pure functions tested on recorded payloads.
 
 A boost is unwrapped to its original, only `public` statuses are kept, and every platform URL
-goes through the model's `safe_url`. No I/O here; `mastodon.py` fetches and streams.
+goes through the model's `safe_url`. No I/O here: feed.py and stream.py fetch and stream.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from app.models import Author, Media, Metrics, Post, QuotedPost, safe_url
-from app.sources.html import html_to_tokens
+from app.sources.mastodon.html import html_to_tokens
 
 __all__ = ["id_key", "instance_base", "status_to_post"]
 
