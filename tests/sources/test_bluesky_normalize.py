@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.sources.bluesky_normalize import facet_tokens, matches, profile_to_author, record_to_post
+from app.sources.bluesky.normalize import facet_tokens, matches, profile_to_author, record_to_post
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "bluesky"
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)

@@ -13,11 +13,14 @@ import httpx
 
 from app.models import Author, QuotedPost
 from app.sources.base import SourceStatus
-from app.sources.bluesky_normalize import profile_to_author, quoted_from_view
+from app.sources.bluesky.normalize import profile_to_author, quoted_from_view
+from app.sources.plumbing import BoundedMap, describe
 
 __all__ = ["BATCH", "ProfileCache"]
 
 BATCH = 25
+# Quote cards kept: quoted posts repeat within hours, not across days.
+_MAX_QUOTES = 5000
 
 
 class ProfileCache:
@@ -28,7 +31,7 @@ class ProfileCache:
         self._status = status
         self._ttl = ttl_s
         self._profiles: dict[str, tuple[Author, float]] = {}
-        self._quotes: dict[str, QuotedPost] = {}
+        self._quotes: BoundedMap[str, QuotedPost] = BoundedMap(_MAX_QUOTES)
 
     def author(self, did: str) -> Author | None:
         """Return the cached author of `did` (fresh or not), or None."""
@@ -63,7 +66,7 @@ class ProfileCache:
                     author = profile_to_author(profile)
                     self._profiles[author.id] = (author, time.monotonic())
             except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as err:
-                self._status.extra["profile_error"] = f"{type(err).__name__}: {err}"[:300]
+                self._status.extra["profile_error"] = describe(err)[:300]
 
     async def fetch_quotes(self, client: httpx.AsyncClient, uris: list[str]) -> None:
         """Fetch the quote cards of `uris` not cached yet; errors are noted, not raised."""
@@ -78,8 +81,6 @@ class ProfileCache:
                 for view in resp.json().get("posts") or []:
                     quote = quoted_from_view(view)
                     if quote is not None:
-                        self._quotes[quote.id.removeprefix("bluesky:")] = quote
+                        self._quotes.put(quote.id.removeprefix("bluesky:"), quote)
             except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as err:
-                self._status.extra["quote_error"] = f"{type(err).__name__}: {err}"[:300]
-        while len(self._quotes) > 5000:
-            self._quotes.pop(next(iter(self._quotes)))
+                self._status.extra["quote_error"] = describe(err)[:300]

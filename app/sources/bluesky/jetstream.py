@@ -11,28 +11,44 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import httpx
+from websockets.asyncio.client import connect as websocket_connect
 from websockets.exceptions import WebSocketException
 
 from app.models import Deletion, Post
-from app.sources.base import SourceContext, SourceEvent, SourceStatus
-from app.sources.bluesky_normalize import COLLECTION, is_did, matches, post_uri
-from app.sources.bluesky_profiles import BATCH, ProfileCache
+from app.sources.base import CursorStore, SourceEvent, SourceStatus
+from app.sources.bluesky.normalize import COLLECTION, is_did, matches, post_uri
+from app.sources.bluesky.profiles import BATCH
+from app.sources.plumbing import Backoff, BoundedMap, Now, Sleep, describe
 
-__all__ = ["Connect", "Jetstream", "Pending", "WebSocketLike", "default_connect"]
+__all__ = [
+    "Connect",
+    "Hydrate",
+    "Jetstream",
+    "Pending",
+    "Profiles",
+    "Timing",
+    "WebSocketLike",
+    "default_connect",
+]
 
-SOURCE = "bluesky"
+CURSOR = "jetstream"
+# The wall's visible ids are asked of the store at most this often (deletes are rare).
+_VISIBLE_TTL_S = 30.0
 
 
 class WebSocketLike(Protocol):
-    async def recv(self) -> str | bytes: ...
+    """What Jetstream reading needs of a WebSocket connection."""
+
+    async def recv(self) -> str | bytes:
+        """Return the next message; raises when the connection is closed."""
+        ...
 
 
 Connect = Callable[[str], AbstractAsyncContextManager[WebSocketLike]]
@@ -40,9 +56,9 @@ Connect = Callable[[str], AbstractAsyncContextManager[WebSocketLike]]
 
 def default_connect(url: str) -> AbstractAsyncContextManager[WebSocketLike]:
     """Return a `websockets` connection to `url` sized for Jetstream."""
-    from websockets.asyncio.client import connect
-
-    return connect(url, max_size=2**22, open_timeout=15, ping_interval=20, ping_timeout=20)
+    return websocket_connect(
+        url, max_size=2**22, open_timeout=15, ping_interval=20, ping_timeout=20
+    )
 
 
 class Pending:
@@ -53,6 +69,30 @@ class Pending:
 
 
 Hydrate = Callable[[httpx.AsyncClient, list[Pending]], Awaitable[list[Post]]]
+"""Turns a batch of pending posts into posts, their authors' profiles fetched."""
+
+
+class Profiles(Protocol):
+    """What Jetstream reading needs of the profile cache: is a profile fresh, forget one."""
+
+    def fresh(self, did: str) -> bool:
+        """Return True if the profile of `did` is cached and recent."""
+        ...
+
+    def forget(self, did: str) -> None:
+        """Drop the cached profile of `did`."""
+        ...
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The clocks of Jetstream reading, in seconds."""
+
+    cursor_every_s: float = 5.0  # how often the cursor is persisted
+    rewind_s: float = 5.0  # how far before the cursor a reconnect starts
+    batch_wait_s: float = 0.5  # how long a post waits for others to share a profile fetch
+    idle_timeout_s: float = 60.0  # silence after which the connection counts as lost
+    max_backoff_s: float = 60.0  # the longest wait between reconnects
 
 
 class Jetstream:
@@ -60,46 +100,52 @@ class Jetstream:
 
     def __init__(
         self,
-        ctx: SourceContext,
-        status: SourceStatus,
         url: str,
         connect: Connect,
         *,
+        cursors: CursorStore,
+        visible: Callable[[], Awaitable[list[str]]],
+        status: SourceStatus,
         tags: set[str],
-        known: OrderedDict[str, str],
-        profiles: ProfileCache,
+        known: BoundedMap[str, str],
+        profiles: Profiles,
         hydrate: Hydrate,
-        now: Callable[[], datetime],
-        sleep: Callable[[float], Awaitable[None]],
-        cursor_every_s: float,
-        rewind_s: float,
-        batch_wait_s: float,
-        idle_timeout_s: float,
-        max_backoff_s: float,
+        now: Now,
+        sleep: Sleep,
+        timing: Timing,
     ) -> None:
-        self._ctx = ctx
-        self._status = status
         self._url = url
         self._connect = connect
+        self._cursors = cursors
+        self._visible_ids_of_wall = visible
+        self._status = status
         self._tags = tags
-        self._known = known
+        self._known = known  # post id -> cid already yielded
         self._profiles = profiles
         self._hydrate = hydrate
         self._now = now
         self._sleep = sleep
-        self._cursor_every = cursor_every_s
-        self._rewind_us = int(rewind_s * 1_000_000)
-        self._batch_wait = batch_wait_s
-        self._idle = idle_timeout_s
-        self._max_backoff = max_backoff_s
+        self._cursor_every = timing.cursor_every_s
+        self._rewind_us = int(timing.rewind_s * 1_000_000)
+        self._batch_wait = timing.batch_wait_s
+        self._idle = timing.idle_timeout_s
+        # 1, 2, 4 ... s up to the cap, no jitter: one connection per wall, to one server.
+        self._retry = Backoff(1.0, timing.max_backoff_s, jitter=0.0)
         self._visible: set[str] = set()
         self._visible_at = -1e9
         self.last_us: int | None = None
         self.saved_us: int | None = None
 
+    def resume(self, saved_us: int) -> None:
+        """Continue from a cursor persisted by an earlier run."""
+        self.last_us = self.saved_us = saved_us
+
+    def start_at(self, us: int) -> None:
+        """Start at `us` (a first start after a backfill); nothing persisted yet."""
+        self.last_us = us
+
     async def run(self, client: httpx.AsyncClient) -> AsyncIterator[SourceEvent]:
         """Yield matching posts and deletions, reconnecting forever; never returns."""
-        failures = 0
         while True:
             query = {"wantedCollections": COLLECTION}
             if self.last_us is not None:
@@ -111,23 +157,25 @@ class Jetstream:
                     self._status.extra["connected"] = True
                     self._status.extra["reconnects"] += 1
                     self._status.succeeded()
-                    failures = 0
+                    self._retry.succeeded()
                     async for event in self._read(client, ws, pending):
                         yield event
             except asyncio.CancelledError:
                 raise
             except (WebSocketException, OSError, TimeoutError, ValueError) as err:
-                self._status.failed(f"jetstream: {type(err).__name__}: {err}")
+                self._status.failed(f"jetstream: {describe(err)}")
             self._status.extra["connected"] = False
             # Posts read but not yet yielded are re-sent after the rewind; the cursor below
             # never passes them.
             await self._save_cursor(pending)
-            failures += 1
-            await self._sleep(min(self._max_backoff, 0.5 * 2 ** min(failures, 8)))
+            await self._sleep(self._retry.failed())
 
     async def _read(
         self, client: httpx.AsyncClient, ws: WebSocketLike, pending: list[Pending]
     ) -> AsyncIterator[SourceEvent]:
+        """Yield what one connection sends, hydrated in batches, saving the cursor as it goes.
+
+        Raises TimeoutError after `idle_timeout_s` of silence, and what `ws.recv` raises."""
         loop = asyncio.get_running_loop()
         saved_at = last_message = first_pending = loop.time()
         while True:
@@ -169,6 +217,8 @@ class Jetstream:
     async def _handle(
         self, msg: Mapping[str, Any], pending: list[Pending]
     ) -> AsyncIterator[SourceEvent]:
+        """Apply one Jetstream message: queue a matching post in `pending`, yield the
+        deletions a delete or a deactivated account makes, forget a changed identity."""
         us = msg.get("time_us")
         did = str(msg.get("did") or "")
         when = us if isinstance(us, int) else (self.last_us or 0)
@@ -196,7 +246,7 @@ class Jetstream:
                 pid = f"bluesky:{post_uri(did, rkey)}"
                 pending[:] = [p for p in pending if (p.did, p.rkey) != (did, rkey)]
                 if pid in self._known or pid in await self._visible_ids():
-                    self._known.pop(pid, None)
+                    self._known.pop(pid)
                     yield Deletion(post_id=pid)
         elif kind == "identity":
             self._profiles.forget(did)  # the handle changed: fetch the profile again
@@ -211,14 +261,15 @@ class Jetstream:
                 ids = {i for i in self._known if i.startswith(prefix)}
                 ids |= {i for i in await self._visible_ids() if i.startswith(prefix)}
                 for pid in sorted(ids):
-                    self._known.pop(pid, None)
+                    self._known.pop(pid)
                     yield Deletion(post_id=pid)
 
     async def _visible_ids(self) -> set[str]:
+        """Return the wall's visible Bluesky post ids, asked of the store at most every 30 s."""
         loop = asyncio.get_running_loop()
-        if loop.time() - self._visible_at > 30.0:
+        if loop.time() - self._visible_at > _VISIBLE_TTL_S:
             self._visible_at = loop.time()
-            self._visible = set(await self._ctx.visible_ids(SOURCE))
+            self._visible = set(await self._visible_ids_of_wall())
         return self._visible
 
     def _safe_us(self, pending: list[Pending]) -> int | None:
@@ -228,10 +279,11 @@ class Jetstream:
         return min([p.us - 1 for p in pending] + [self.last_us])
 
     async def _save_cursor(self, pending: list[Pending]) -> None:
+        """Persist the newest safe cursor (see `_safe_us`) if it moved."""
         safe = self._safe_us(pending)
         if safe is None or safe == self.saved_us:
             return
-        await self._ctx.cursors.set("jetstream", str(safe))
+        await self._cursors.set(CURSOR, str(safe))
         self.saved_us = safe
         self._status.succeeded()
         self._status.extra["cursor_us"] = safe

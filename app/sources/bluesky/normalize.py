@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.clock import utcnow
 from app.models import Author, Media, Metrics, Post, QuotedPost, Token, safe_url
 
 __all__ = [
@@ -219,7 +220,7 @@ def quoted_from_view(view: Mapping[str, Any]) -> QuotedPost | None:
             author=profile_to_author(view["author"]),
             content=tokens,
             text="".join(t.text for t in tokens),
-            created_at=_created_at(record.get("createdAt"), datetime.now(UTC)),
+            created_at=_created_at(record.get("createdAt"), utcnow()),
         )
     except (KeyError, TypeError, AttributeError, ValueError):
         return None
@@ -242,7 +243,7 @@ def record_to_post(
     """
     if not _DID.match(did) or not _RKEY.match(rkey):
         return None
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     try:
         text = str(record.get("text") or "")
         tokens = facet_tokens(text, record.get("facets"))
