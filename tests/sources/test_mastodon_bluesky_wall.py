@@ -84,7 +84,7 @@ async def test_wall_fed_by_both_networks_and_replay(store: Store) -> None:
             return [p["id"] for p in posts if not p["id"].startswith(tuple(ours.values()))]
         return [p["id"] for p in posts if p["id"].startswith(ours[source])]
 
-    await store.ensure_wall("w", "t", wall.model_dump(mode="json", exclude={"slug", "title"}))
+    await store.create_wall("w", "t", wall.model_dump(mode="json", exclude={"slug", "title"}))
     ingest = Ingest(store, settings, factory, max_backoff_s=0.05)
     ingest.start([wall])
     try:
