@@ -22,8 +22,8 @@ Sleep = Callable[[float], Awaitable[None]]
 Now = Callable[[], datetime]
 """An injectable clock returning an aware UTC datetime (`app.clock.utcnow` by default)."""
 
-K = TypeVar("K")
-V = TypeVar("V")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 # Far past every cap already; the clamp only keeps `2.0 ** n` from overflowing after a long
 # outage has counted thousands of failures.
@@ -87,7 +87,7 @@ class Backoff:
         self.failures = 0
 
 
-class BoundedMap(Generic[K, V]):
+class BoundedMap(Generic[_K, _V]):
     """An insertion-ordered map of at most `capacity` entries: putting a key makes it the
     newest, and once full the oldest entry is evicted.
 
@@ -100,7 +100,7 @@ class BoundedMap(Generic[K, V]):
         if capacity < 1:
             raise ValueError(f"capacity must be at least 1, got {capacity}")
         self.capacity = capacity
-        self._items: OrderedDict[K, V] = OrderedDict()
+        self._items: OrderedDict[_K, _V] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -108,29 +108,29 @@ class BoundedMap(Generic[K, V]):
     def __contains__(self, key: object) -> bool:
         return key in self._items
 
-    def __iter__(self) -> Iterator[K]:
+    def __iter__(self) -> Iterator[_K]:
         """Iterate over the keys, oldest first."""
         return iter(self._items)
 
-    def get(self, key: K) -> V | None:
+    def get(self, key: _K) -> _V | None:
         """Return the value of `key`, or None when it is not (or no longer) remembered."""
         return self._items.get(key)
 
-    def put(self, key: K, value: V) -> None:
+    def put(self, key: _K, value: _V) -> None:
         """Remember `key` -> `value` as the newest entry, evicting the oldest beyond capacity."""
         self._items[key] = value
         self._items.move_to_end(key)
         while len(self._items) > self.capacity:
             self._items.popitem(last=False)
 
-    def pop(self, key: K) -> V | None:
+    def pop(self, key: _K) -> _V | None:
         """Forget `key`; return its value, or None when it was not remembered."""
         return self._items.pop(key, None)
 
-    def items(self) -> Iterator[tuple[K, V]]:
+    def items(self) -> Iterator[tuple[_K, _V]]:
         """Iterate over (key, value) pairs, oldest first."""
         return iter(self._items.items())
 
-    def values(self) -> Iterator[V]:
+    def values(self) -> Iterator[_V]:
         """Iterate over the values, oldest first."""
         return iter(self._items.values())

@@ -28,6 +28,7 @@ from app.sources.bluesky.profiles import BATCH
 from app.sources.plumbing import Backoff, BoundedMap, Now, Sleep, describe
 
 __all__ = [
+    "CURSOR",
     "Connect",
     "Hydrate",
     "Jetstream",

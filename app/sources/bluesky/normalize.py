@@ -48,14 +48,17 @@ def post_uri(did: str, rkey: str) -> str:
 
 
 def _profile_url(did_or_handle: str) -> str:
+    """Return the bsky.app profile address of an account."""
     return f"https://bsky.app/profile/{did_or_handle}"
 
 
 def _list(value: Any) -> list[Any]:
+    """Return `value` if it is a list, else [] (records are untrusted JSON)."""
     return value if isinstance(value, list) else []
 
 
 def _record_tags(record: Mapping[str, Any]) -> set[str]:
+    """Return the record's hashtags, casefolded: tag facets, `tags` and `#tag` in the text."""
     tags = {t.casefold() for t in _list(record.get("tags")) if isinstance(t, str)}
     for facet in _list(record.get("facets")):
         for feature in _list(facet.get("features")) if isinstance(facet, Mapping) else []:
@@ -105,6 +108,7 @@ def facet_tokens(text: str, facets: list[Any] | None) -> list[Token]:
 
 
 def _facet_token(label: str, feature: Mapping[str, Any]) -> Token:
+    """Return the token of one facet's text; a facet without a safe target is plain text."""
     kind = feature.get("$type")
     if kind == "app.bsky.richtext.facet#link":
         href = safe_url(str(feature.get("uri", "")))
@@ -138,6 +142,7 @@ def profile_to_author(profile: Mapping[str, Any]) -> Author:
 
 
 def _blob_cid(blob: Any) -> str | None:
+    """Return the CID of a blob reference (either wire form), or None if malformed."""
     if not isinstance(blob, Mapping):
         return None
     ref = blob.get("ref")
@@ -146,6 +151,7 @@ def _blob_cid(blob: Any) -> str | None:
 
 
 def _embed_media(did: str, embed: Mapping[str, Any]) -> list[Media]:
+    """Return the images or video of an embed as CDN media of `did`."""
     kind = embed.get("$type")
     if kind == "app.bsky.embed.recordWithMedia" and isinstance(embed.get("media"), Mapping):
         return _embed_media(did, embed["media"])
@@ -193,6 +199,7 @@ def quoted_uri(record: Mapping[str, Any]) -> str | None:
 
 
 def _web_url(uri: str) -> str | None:
+    """Return the bsky.app address of a post's at:// URI, or None if malformed."""
     parts = uri.removeprefix("at://").split("/")
     if len(parts) == 3 and _DID.match(parts[0]) and _RKEY.match(parts[2]):
         return f"https://bsky.app/profile/{parts[0]}/post/{parts[2]}"
@@ -200,6 +207,7 @@ def _web_url(uri: str) -> str | None:
 
 
 def _created_at(value: Any, now: datetime) -> datetime:
+    """Return the post's `createdAt` (naive taken as UTC), or `now` if unreadable or future."""
     # createdAt is set by the poster's device: a clock far ahead must not pin a post on top.
     try:
         at = datetime.fromisoformat(str(value))

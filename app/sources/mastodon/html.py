@@ -64,20 +64,24 @@ class _Tokenizer(HTMLParser):
         self._paragraphs = 0  # open <p> elements
 
     def _hidden(self) -> bool:
+        """Return True inside a `span.invisible` (the hidden part of a shortened link)."""
         return any("invisible" in classes for classes in self._spans)
 
     def _emit_text(self, text: str) -> None:
+        """Add visible text, after the line breaks owed before it."""
         if self._break and (self.tokens or self._text):
             self._text.append(self._break)
         self._break = ""
         self._text.append(text)
 
     def _flush(self) -> None:
+        """Close the text run collected so far into one text token."""
         if self._text:
             self.tokens.append(Token(type="text", text="".join(self._text)))
             self._text = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open a paragraph, a span or a link; a `br` owes a newline."""
         values = {name: value or "" for name, value in attrs}
         classes = set(values.get("class", "").split())
         if tag == "br":
@@ -93,9 +97,11 @@ class _Tokenizer(HTMLParser):
             self._link_text = []
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Treat `<br/>` and friends as their start tag."""
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
+        """Close a paragraph, a span (an ellipsis span adds "…") or a link."""
         if tag == "p":
             self._paragraphs = max(0, self._paragraphs - 1)
         elif tag == "span" and self._spans:
@@ -105,6 +111,7 @@ class _Tokenizer(HTMLParser):
             self._close_link(self._link)
 
     def _close_link(self, link: dict[str, str]) -> None:
+        """Emit the link as a hashtag, mention or link token; without a safe href, as text."""
         self._link = None
         text = "".join(self._link_text)
         if not text:
@@ -126,6 +133,7 @@ class _Tokenizer(HTMLParser):
         self.tokens.append(Token(type=kind, text=text, href=href))
 
     def handle_data(self, data: str) -> None:
+        """Add text to the open link or the text run, unless hidden or mere formatting."""
         if self._hidden():
             return
         if not self._paragraphs and "\n" in data and not data.strip():
@@ -136,6 +144,7 @@ class _Tokenizer(HTMLParser):
             self._emit_text(data)
 
     def result(self) -> list[Token]:
+        """Return the tokens, closing whatever was left open."""
         if self._link is not None:
             self._close_link(self._link)
         self._flush()

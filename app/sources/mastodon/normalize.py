@@ -30,6 +30,7 @@ def instance_base(instance: str) -> str:
 
 
 def _author(account: Mapping[str, Any], host: str) -> Author:
+    """Return the author of an account seen on `host` (`@user@host` for a local account)."""
     acct = str(account.get("acct") or account.get("username") or "")
     handle = f"@{acct}" if "@" in acct else f"@{acct}@{host}"
     return Author(
@@ -45,6 +46,7 @@ def _author(account: Mapping[str, Any], host: str) -> Author:
 
 
 def _media(attachments: list[Mapping[str, Any]]) -> list[Media]:
+    """Return the attachments with a known kind and a safe URL, as media."""
     media = []
     for att in attachments:
         kind = _MEDIA_KINDS.get(str(att.get("type")))
@@ -66,6 +68,9 @@ def _media(attachments: list[Mapping[str, Any]]) -> list[Media]:
 
 
 def _quoted(status: Mapping[str, Any], host: str) -> QuotedPost | None:
+    """Return the accepted, public quote of a status (Mastodon 4.4+), or None.
+
+    Raises KeyError or ValueError for a malformed quote (the caller drops the status)."""
     quote = status.get("quote")
     if not isinstance(quote, Mapping) or quote.get("state", "accepted") != "accepted":
         return None

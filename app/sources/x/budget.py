@@ -20,7 +20,6 @@ from typing import Any
 
 __all__ = ["RECHECK_SHARE", "ReadBudget", "choose_rechecks", "utc_at"]
 
-DAY = 86_400.0
 # Deletion re-checks may use at most this share of the budget rate.
 RECHECK_SHARE = 0.25
 

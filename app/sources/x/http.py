@@ -23,6 +23,7 @@ from yarl import URL
 from app.sources.base import SourceStatus
 from app.sources.plumbing import Backoff, Sleep, describe
 from app.sources.x.budget import ReadBudget, utc_at
+from app.sources.x.normalize import Json
 
 __all__ = [
     "X_HOSTS",
@@ -37,15 +38,14 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Json = dict[str, Any]
 Clock = Callable[[], float]
 """The X source's injectable clock: epoch seconds, as X's rate-limit headers count them."""
 X_HOSTS = frozenset({"api.twitter.com", "api.x.com"})
-BACKOFF_BASE_S = 2.0
-BACKOFF_CAP_S = 300.0
+_BACKOFF_BASE_S = 2.0
+_BACKOFF_CAP_S = 300.0
 # A 429 without a usable reset header: wait this long (X's windows are 15 minutes).
-DEFAULT_RATE_WAIT_S = 60.0
-MIN_RATE_WAIT_S = 5.0
+_DEFAULT_RATE_WAIT_S = 60.0
+_MIN_RATE_WAIT_S = 5.0
 
 
 class XStopped(Exception):
@@ -191,7 +191,7 @@ class XApiCaller:
         """
         # Half of each wait fixed, half random: retries of one call spread out, yet never
         # come back sooner than half the doubled wait.
-        retry = Backoff(BACKOFF_BASE_S, BACKOFF_CAP_S, jitter=0.5, rng=self.rng)
+        retry = Backoff(_BACKOFF_BASE_S, _BACKOFF_CAP_S, jitter=0.5, rng=self.rng)
         while True:
             await self._respect_limit(endpoint)
             try:
@@ -243,7 +243,7 @@ class XApiCaller:
         now = self.clock()
         # A reset already past (clock skew, a gateway's stale header) still waits a little
         # rather than spinning; no reset at all waits a default window.
-        until = max(float(reset), now + MIN_RATE_WAIT_S) if reset else now + DEFAULT_RATE_WAIT_S
+        until = max(float(reset), now + _MIN_RATE_WAIT_S) if reset else now + _DEFAULT_RATE_WAIT_S
         self.status.failed(f"429 rate limited on {endpoint}", "rate_limited")
         self.status.next_poll = utc_at(until)
         log.warning("x: 429 on %s, waiting until %s", endpoint, utc_at(until))

@@ -19,9 +19,10 @@ from pydantic import ValidationError
 from app.clock import utcnow
 from app.models import Author, Media, Metrics, Post, QuotedPost, Token, safe_url
 
-__all__ = ["content_tokens", "gone_ids", "post_id", "tweet_to_post"]
+__all__ = ["Json", "content_tokens", "gone_ids", "post_id", "tweet_to_post"]
 
 Json = dict[str, Any]
+"""A JSON object as X sends it."""
 
 _MEDIA_LINK = re.compile(r"/status/\d+/(photo|video)/\d+/?$")
 _KINDS = {"photo": "image", "video": "video", "animated_gif": "gif"}
@@ -37,6 +38,7 @@ def post_id(tweet: Json) -> str:
 
 
 def _unescape(text: str) -> str:
+    """Return `text` with the HTML escapes X v2 puts in tweet text undone."""
     # v2 escapes exactly these three in `text`; `&amp;` last so "&amp;lt;" stays "&lt;".
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
@@ -46,6 +48,7 @@ def _locate(text: str, literal: str, hint: int, taken: list[tuple[int, int]]) ->
     occurrence not already taken (entity offsets can drift after HTML unescaping)."""
 
     def free(s: int) -> bool:
+        """Return True if `literal` at `s` overlaps no span already taken."""
         return all(s + len(literal) <= a or s >= b for a, b in taken)
 
     if text[hint : hint + len(literal)].casefold() == literal.casefold() and free(hint):
@@ -73,6 +76,7 @@ def content_tokens(
     taken: list[tuple[int, int]] = []
 
     def add(literal: str, hint: Any, token: Token | None) -> None:
+        """Take the span of `literal` near `hint` for `token` (None: cut it out)."""
         if not literal:
             return
         start = _locate(text, literal, hint if isinstance(hint, int) else 0, taken)
@@ -112,6 +116,7 @@ def content_tokens(
 
 
 def _links_to(url: str, ids: set[str] | None) -> bool:
+    """Return True if `url` is the permalink of one of the tweets `ids`."""
     pattern = r"/status/{}(?:[/?#]|$)"
     return any(re.search(pattern.format(re.escape(i)), url) for i in ids or ())
 
@@ -135,11 +140,13 @@ def _tidy(tokens: list[Token]) -> list[Token]:
 
 
 def _index(includes: Json, key: str, field: str) -> dict[str, Json]:
+    """Return the objects of `includes[key]` by their `field`."""
     items = includes.get(key) or []
     return {str(item.get(field)): item for item in items if isinstance(item, dict)}
 
 
 def _author(author_id: str, users: dict[str, Json]) -> Author:
+    """Return the author `author_id` from the included users (a bare id when absent)."""
     user = users.get(author_id)
     if user is None:
         return Author(id=author_id, handle=f"@{author_id}")
@@ -187,6 +194,7 @@ def _media(item: Json) -> Media | None:
 
 
 def _body(tweet: Json, drop_links: set[str] | None = None) -> list[Token]:
+    """Return the content tokens of the tweet's full text (`note_tweet` for long posts)."""
     note = tweet.get("note_tweet")
     if isinstance(note, dict) and note.get("text"):
         return content_tokens(str(note["text"]), note.get("entities"), drop_links=drop_links)
@@ -195,6 +203,8 @@ def _body(tweet: Json, drop_links: set[str] | None = None) -> list[Token]:
 
 
 def _created(tweet: Json) -> datetime:
+    """Return when the tweet was posted (now, when X did not say). Raises ValueError when
+    `created_at` is not ISO 8601."""
     raw = tweet.get("created_at")
     if isinstance(raw, str):
         return datetime.fromisoformat(raw)
@@ -202,10 +212,12 @@ def _created(tweet: Json) -> datetime:
 
 
 def _refs(tweet: Json, kind: str) -> list[str]:
+    """Return the ids of the tweets this one references as `kind` (retweeted, quoted...)."""
     return [str(r["id"]) for r in tweet.get("referenced_tweets") or [] if r.get("type") == kind]
 
 
 def _permalink(author: Author, tweet_id: str) -> str:
+    """Return the x.com address of a tweet."""
     return f"https://x.com/{quote(author.handle.lstrip('@'), safe='')}/status/{tweet_id}"
 
 

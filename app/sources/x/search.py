@@ -20,7 +20,7 @@ from app.models import Post
 from app.sources.base import CursorStore
 from app.sources.x.budget import ReadBudget
 from app.sources.x.http import Clock, MalformedResponse, XApiCaller, XStopped
-from app.sources.x.normalize import tweet_to_post
+from app.sources.x.normalize import Json, tweet_to_post
 from app.sources.x.query import FIELDS
 from app.sources.x.status import XStatus
 
@@ -28,7 +28,6 @@ __all__ = ["CURSOR", "Search", "SearchRequest", "SinceId", "newer_id", "parse_po
 
 log = logging.getLogger(__name__)
 
-Json = dict[str, Any]
 CURSOR = "since_id"
 
 SearchRequest = Callable[[dict[str, Any]], Awaitable[aiohttp.ClientResponse]]

@@ -91,6 +91,7 @@ def stream_opener(session: aiohttp.ClientSession, token: str) -> Connect:
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=None)
 
     def connect() -> AbstractAsyncContextManager[aiohttp.ClientResponse]:
+        """Return the request of the stream, to be entered with `async with`."""
         return session.get(STREAM_URL, params=params, headers=headers, timeout=timeout)
 
     return connect
