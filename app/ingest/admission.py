@@ -10,6 +10,7 @@ always applies (P4).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -21,9 +22,15 @@ from app.store import Store, Tx, WallInfo
 from app.store import posts as rows
 from app.store.decisions import block_rules
 
-__all__ = ["Admission", "RulesLookup", "stored_rules"]
+__all__ = ["MAX_ID_CHARS", "Admission", "RulesLookup", "stored_rules"]
+
+log = logging.getLogger(__name__)
 
 RulesLookup = Callable[[Tx, WallInfo], Awaitable[RuleSet]]
+# A post's id is a key (VARCHAR(600), and PostgreSQL indexes at most ~2.7 KB a key): a longer
+# one, which only a hostile or broken server sends, is skipped with a log line, so the source
+# moves past it instead of retrying the same item forever.
+MAX_ID_CHARS = 600
 
 
 async def stored_rules(tx: Tx, wall: WallInfo) -> RuleSet:
@@ -42,6 +49,10 @@ class Admission:
         With `crosspost_of`, the post may be the same post seen first on another network.
         Raises WallNotFound."""
         wall = self.store.wall(slug)
+        if len(post.id) > MAX_ID_CHARS:
+            log.warning("skipped a %s post with a %d-character id on wall %s: %.80s...",
+                        post.source, len(post.id), slug, post.id)
+            return []
         data = post.wire()
         data.pop("pinned", None)
         key = text_key(post)
@@ -76,6 +87,9 @@ class Admission:
 
     async def remove(self, post_id: str) -> list[Event]:
         """Take a post deleted at its source off every wall, for good; returns the events."""
+        if len(post_id) > MAX_ID_CHARS:
+            return []  # never stored, so nothing to take off
+
         async def run(tx: Tx) -> list[Event]:
             await rows.tombstone(tx, post_id, self.store.wall)
             return [e for evs in tx.out.values() for e in evs]

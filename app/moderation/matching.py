@@ -15,10 +15,11 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from app.models import Post
 
@@ -208,10 +209,18 @@ def author_key(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip().casefold().lstrip("@")
 
 
-def author_keys(post: Post) -> set[str]:
-    """The ways a moderator may name this post's author: `source:id`, handle, handle without @."""
-    return {f"{post.source}:{post.author.id}".casefold(), author_key(post.author.handle)}
-
+def author_keys(post: Post | Mapping[str, Any]) -> set[str]:
+    """The ways a moderator may name this post's author: `source:id`, handle, handle without @.
+    Takes a `Post` or its stored wire form (a block re-checks stored posts without parsing)."""
+    source: Any
+    author_id: Any
+    if isinstance(post, Post):
+        source, author_id, handle = post.source, post.author.id, post.author.handle
+    else:
+        author = post.get("author") or {}
+        source, author_id = post.get("source"), author.get("id")
+        handle = str(author.get("handle") or "")
+    return {f"{source}:{author_id}".casefold(), author_key(handle)}
 
 
 def text_key(post: Post) -> str | None:
@@ -223,12 +232,16 @@ def text_key(post: Post) -> str | None:
     return hashlib.sha1(norm.encode(), usedforsecurity=False).hexdigest()
 
 
-def searchable(post: Post) -> str:
-    """Return every text of `post` a rule looks at: body, names, warning, alt texts, quote."""
-    parts = [post.text, post.author.name, post.author.handle, post.content_warning or ""]
-    parts += [m.alt for m in post.media]
-    if post.quoted is not None:
-        parts.append(post.quoted.text)
-    return "\n".join(parts)
-
-
+def searchable(post: Post | Mapping[str, Any]) -> str:
+    """Return every text of a post a rule looks at: body, names, warning, alt texts, quote.
+    Takes a `Post` or its stored wire form."""
+    parts: list[Any]
+    if isinstance(post, Post):
+        parts = [post.text, post.author.name, post.author.handle, post.content_warning or "",
+                 post.quoted.text if post.quoted else "", *(m.alt for m in post.media)]
+    else:
+        author, quoted = post.get("author") or {}, post.get("quoted") or {}
+        parts = [post.get("text"), author.get("name"), author.get("handle"),
+                 post.get("content_warning"), quoted.get("text"),
+                 *(m.get("alt") for m in post.get("media") or [])]
+    return "\n".join(str(p or "") for p in parts)

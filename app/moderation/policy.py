@@ -78,7 +78,7 @@ class RuleSet:
     def word_matcher(self) -> Matcher | None:
         return term_matcher(list(self.extra_words)) if self.extra_words else None
 
-    def blocked_author(self, post: Post) -> str | None:
+    def blocked_author(self, post: Post | Mapping[str, Any]) -> str | None:
         """Return the blocked name that matches the post's author, or None."""
         keys = author_keys(post)
         for block in self.blocks:
@@ -102,8 +102,8 @@ class Decision:
     reason: str | None = None
 
 
-def matches_block(post: Post, rules: RuleSet) -> str | None:
-    """Return why a block rule hides `post`, or None."""
+def matches_block(post: Post | Mapping[str, Any], rules: RuleSet) -> str | None:
+    """Return why a block rule hides `post` (a `Post` or its stored wire form), or None."""
     if (author := rules.blocked_author(post)) is not None:
         return f"blocked author {author}"
     if (word := rules.keyword_matcher().find(searchable(post))) is not None:

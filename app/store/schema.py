@@ -25,7 +25,7 @@ from sqlalchemy import (
 
 __all__ = [
     "announcements", "api_tokens", "assets", "blocks", "cursors", "decisions", "events", "metadata",
-    "posts", "sessions", "tombstones", "users", "wall_posts", "walls",
+    "posts", "screens", "sessions", "tombstones", "user_walls", "users", "wall_posts", "walls",
 ]
 
 metadata = MetaData()
@@ -47,8 +47,9 @@ posts = Table(
     metadata,
     Column("id", String(600), primary_key=True),
     Column("source", String(16), nullable=False),
-    Column("author_id", String(300), nullable=False),
-    Column("author_handle", String(300), nullable=False),
+    # Authors' ids and handles come from remote servers: no length is theirs to overflow.
+    Column("author_id", Text, nullable=False),
+    Column("author_handle", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("text", Text, nullable=False, default=""),
@@ -64,7 +65,7 @@ wall_posts = Table(
     Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), primary_key=True),
     Column("post_id", String(600), ForeignKey("posts.id"), primary_key=True),
     Column("state", String(16), nullable=False),
-    Column("reason", String(300), nullable=True),
+    Column("reason", Text, nullable=True),
     Column("pinned", Boolean, nullable=False, default=False),
     Column("order_seq", BigInteger, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -79,7 +80,7 @@ decisions = Table(
     Column("post_id", String(600), nullable=False),
     Column("action", String(32), nullable=False),
     Column("actor", String(200), nullable=False),
-    Column("reason", String(500), nullable=True),
+    Column("reason", Text, nullable=True),
     Column("at", DateTime(timezone=True), nullable=False),
     # What the action changed, so that it can be undone only while nobody acted since.
     Column("before", JSON, nullable=True),
@@ -152,6 +153,30 @@ api_tokens = Table(
     Column("role", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used", DateTime(timezone=True), nullable=True),
+    # The slugs of the walls a moderator token may act on; NULL: every wall.
+    Column("walls", JSON, nullable=True),
+)
+
+# The walls a moderator may act on; a moderator with no row here moderates every wall.
+# Keyed by slug, so a scope can be given before the wall is declared.
+user_walls = Table(
+    "user_walls",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("wall_slug", String(64), primary_key=True),
+)
+
+# Named hall screens ("Hall A, left"): only a screen opened with its key reports its health
+# to the console and takes remote reloads. Only the key's SHA-256 is kept.
+screens = Table(
+    "screens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ux_screens_wall_name", "wall_id", "name", unique=True),
 )
 
 assets = Table(
