@@ -203,9 +203,21 @@ class Settings(BaseSettings):
     x_bearer_token: SecretStr | None = None
     x_api_base_url: str = "https://api.x.com"
     mastodon_instances: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # A Mastodon token is bound to the server that issued it and is sent nowhere else:
+    # `mastodon_token` to the first of `mastodon_instances`, each of `mastodon_tokens`
+    # (instance URL -> token) to its own instance; only ever over https.
     mastodon_token: SecretStr | None = None
+    mastodon_tokens: dict[str, SecretStr] = Field(default_factory=dict)
     bluesky_jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
     redis_url: str | None = None
+    public_url: str | None = Field(None, description="where people reach the wall (QR, links)")
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="proxies whose X-Forwarded-* headers are trusted")
+    log_format: Literal["text", "json"] = "text"
+    replay_dir: Path | None = Field(
+        None, description="the only folder a wall created over the API may replay files from")
+    allow_private_instances: bool = Field(
+        False, description="let admins point walls at non-https or private Mastodon hosts")
     config: Path | None = None
     walls: list[WallConfig] = Field(default_factory=list)
     x: XSettings = Field(default_factory=XSettings)
@@ -214,9 +226,24 @@ class Settings(BaseSettings):
     replay: ReplaySettings = Field(default_factory=ReplaySettings)
     hub: HubSettings = Field(default_factory=HubSettings)
 
-    _split_origins = field_validator("allowed_origins", "mastodon_instances", mode="before")(
-        _split
-    )
+    _split_origins = field_validator(
+        "allowed_origins", "mastodon_instances", "forwarded_allow_ips", mode="before")(_split)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", v):
+            raise ValueError(f"public_url is an http(s) URL, got {v!r}")
+        return v.rstrip("/") if v else v
+
+    @field_validator("mastodon_tokens")
+    @classmethod
+    def _token_hosts(cls, v: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        for instance in v:
+            if not re.match(r"^https://[^/\s]+/?$", instance):
+                raise ValueError(f"a Mastodon token is keyed by an https instance URL, "
+                                 f"got {instance!r}")
+        return {k.rstrip("/").lower(): t for k, t in v.items()}
 
     @field_validator("allowed_origins")
     @classmethod

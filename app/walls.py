@@ -8,9 +8,11 @@ the store tells its listeners which walls' rules a transaction changed.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -22,7 +24,7 @@ from app.settings import Settings, WallConfig
 from app.store import Commit, Store, Tx, WallInfo
 from app.store.announcements import Announcements
 
-__all__ = ["InvalidWall", "WallExists", "Walls", "public"]
+__all__ = ["InvalidWall", "WallExists", "Walls", "public", "public_host"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,40 @@ def public(info: WallInfo) -> dict[str, Any]:
         "slides": [f"/walls/{info.slug}/assets/{i}" for i in c.get("slides") or []],
         "qr_url": f"/walls/{info.slug}/qr.svg",
     }
+
+
+_PRIVATE_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home.arpa", ".localdomain")
+
+
+def public_host(url: str) -> bool:
+    """Return whether `url` is https on a host on the public internet: not an IP address
+    outside global unicast, not localhost, not a single label or a private-use name."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.scheme != "https" or not host or parts.username or parts.password:
+        return False
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        pass
+    return "." in host and host != "localhost" and not host.endswith(_PRIVATE_SUFFIXES)
+
+
+def _untrusted_problem(cfg: WallConfig, settings: Settings) -> str | None:
+    """Return why an admin's wall settings would reach the server's files or network, or None.
+    The config file is the operator's and is trusted; the admin API is not."""
+    if cfg.replay_file is not None:
+        folder = settings.replay_dir
+        if folder is None:
+            return "replay_file: set TWEETWALL_REPLAY_DIR to allow replay files from the API"
+        path = (folder / cfg.replay_file).resolve()
+        if not path.is_relative_to(folder.resolve()) or not path.is_file():
+            return f"replay_file: not a file in the replay folder: {str(cfg.replay_file)!r}"
+    if not settings.allow_private_instances:
+        for url in cfg.mastodon_instances or ():
+            if not public_host(url):
+                return f"mastodon_instances: not an https public host: {url!r}"
+    return None
 
 
 def _stored(cfg: WallConfig) -> dict[str, Any]:
@@ -79,19 +115,24 @@ class Walls:
     async def stop(self) -> None:
         await self.ingest.stop()
 
-    async def open(self, cfg: WallConfig) -> WallInfo:
-        """Create a wall, load it into the hub and start its sources. Raises WallExists."""
+    async def open(self, cfg: WallConfig, *, trusted: bool = False) -> WallInfo:
+        """Create a wall, load it into the hub and start its sources. Unless `trusted` (the
+        operator's config), replay files must lie in the replay folder and Mastodon instances
+        be public https hosts. Raises WallExists, InvalidWall."""
         if cfg.slug in {w.slug for w in self.store.walls()}:
             raise WallExists(f"wall {cfg.slug!r} exists")
+        if not trusted and (problem := _untrusted_problem(cfg, self.settings)):
+            raise InvalidWall(problem)
         info = await self.store.create_wall(cfg.slug, cfg.title or cfg.slug, _stored(cfg))
         await self._load(info)
         self.ingest.start([cfg])
         return info
 
     async def change(self, slug: str, changes: Mapping[str, Any]) -> WallInfo:
-        """Apply `changes` (title, hashtags, layout, theme, moderation, rules, look...) to the
-        wall; screens follow at once, sources are not restarted. Raises InvalidWall, and
-        WallNotFound for an unknown slug."""
+        """Apply an admin's `changes` (title, hashtags, layout, theme, moderation, rules,
+        look...) to the wall; screens follow at once, sources are not restarted. Raises
+        InvalidWall (also for a replay file or instance `open` would refuse), and WallNotFound
+        for an unknown slug."""
         info = self.store.wall(slug)
         if "slug" in changes:
             raise InvalidWall("a wall's slug cannot change")
@@ -102,6 +143,11 @@ class Walls:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise InvalidWall(f"{where}: {first['msg']}") from None
+        # Only what this change sets is checked: the config file's own values stay trusted.
+        touched = cfg.model_copy(update={k: getattr(cfg, k) if k in changes else None
+                                         for k in ("replay_file", "mastodon_instances")})
+        if problem := _untrusted_problem(touched, self.settings):
+            raise InvalidWall(problem)
         return await self._save(info, cfg.title or info.title, _stored(cfg))
 
     async def _save(self, info: WallInfo, title: str, config: dict[str, Any]) -> WallInfo:

@@ -20,3 +20,16 @@ async def test_migrated_database_matches_the_table_definitions(store: Store) -> 
     async with store.engine.connect() as conn:
         changes = await conn.run_sync(diff)
     assert changes == []
+
+
+async def test_sqlite_syncs_every_commit(tmp_path: Any) -> None:
+    """On SQLite every commit is synced (synchronous=FULL), so a 2xx hide survives a power cut."""
+    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    await store.open()
+    try:
+        async with store.engine.connect() as conn:
+            mode = (await conn.exec_driver_sql("PRAGMA synchronous")).scalar()
+            journal = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
+    finally:
+        await store.close()
+    assert (mode, journal) == (2, "wal")
