@@ -8,6 +8,7 @@ the store tells its listeners which walls' rules a transaction changed.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 from collections.abc import Mapping
@@ -99,6 +100,7 @@ class Walls:
         self.announcements = Announcements(store)
         self.ingest = Ingest(store, settings, factory, rules=self.rules)
         self._rules: dict[str, RuleSet] = {}
+        self._scheduler: asyncio.Task[None] | None = None
         store.listen(self._committed)
 
     async def start(self) -> None:
@@ -111,9 +113,23 @@ class Walls:
         for info in self.store.walls():
             await self._load(info)
         self.ingest.start(self.settings.walls)
+        self._scheduler = asyncio.create_task(self._announce_when_due(), name="announcements")
 
     async def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.cancel()
+            await asyncio.gather(self._scheduler, return_exceptions=True)
         await self.ingest.stop()
+
+    async def _announce_when_due(self, every_s: float = 1.0) -> None:
+        """Publish scheduled announcements at their start (within `every_s`): screens learn
+        of an announcement only when it begins."""
+        while True:
+            try:
+                await self.announcements.publish_due()
+            except Exception:  # a failed round must not end the schedule; the next retries
+                log.exception("publishing scheduled announcements failed")
+            await asyncio.sleep(every_s)
 
     async def open(self, cfg: WallConfig, *, trusted: bool = False) -> WallInfo:
         """Create a wall, load it into the hub and start its sources. Unless `trusted` (the

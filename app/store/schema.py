@@ -123,6 +123,8 @@ announcements = Table(
     Column("created_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("deleted_at", DateTime(timezone=True), nullable=True),
+    # When screens were told: at `starts_at`, never before (a schedule is not public).
+    Column("published_at", DateTime(timezone=True), nullable=True),
 )
 
 users = Table(

@@ -1,4 +1,4 @@
-"""moderator scopes, named screens, text columns for remote data
+"""moderator scopes, named screens, text columns, announcements published at their start
 
 Revision ID: 0004
 Revises: 0003
@@ -27,6 +27,10 @@ def upgrade() -> None:
         batch.alter_column('reason', type_=sa.Text(), existing_nullable=True)
     with op.batch_alter_table('api_tokens') as batch:
         batch.add_column(sa.Column('walls', sa.JSON(), nullable=True))
+    with op.batch_alter_table('announcements') as batch:
+        batch.add_column(sa.Column('published_at', sa.DateTime(timezone=True), nullable=True))
+    # Announcements made before this revision were sent to screens when they were made.
+    op.execute("UPDATE announcements SET published_at = created_at")
     op.create_table(
         'user_walls',
         sa.Column('user_id', sa.Integer(), nullable=False),
@@ -52,6 +56,8 @@ def downgrade() -> None:
     op.drop_index('ux_screens_wall_name', table_name='screens')
     op.drop_table('screens')
     op.drop_table('user_walls')
+    with op.batch_alter_table('announcements') as batch:
+        batch.drop_column('published_at')
     with op.batch_alter_table('api_tokens') as batch:
         batch.drop_column('walls')
     with op.batch_alter_table('decisions') as batch:
