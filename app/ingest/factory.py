@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from app.settings import Settings, WallConfig
 from app.sources.base import Source, SourceContext, SourceEvent, SourceStatus
 
-__all__ = ["SourceFactory", "Unavailable", "build_source"]
+__all__ = ["SourceFactory", "Unavailable", "build_source", "mastodon_tokens"]
 
 SourceFactory = Callable[[str, SourceContext, WallConfig, Settings], Source]
 
@@ -27,6 +27,17 @@ class Unavailable:
     async def events(self) -> AsyncIterator[SourceEvent]:
         return
         yield
+
+
+def mastodon_tokens(settings: Settings) -> dict[str, str]:
+    """Return each Mastodon token keyed by the one instance that issued it: the operator's
+    `mastodon_tokens`, and `mastodon_token` for the first of the operator's own
+    `mastodon_instances` (never an instance a wall lists: an admin could name any server)."""
+    tokens = {k: v.get_secret_value() for k, v in settings.mastodon_tokens.items()}
+    if settings.mastodon_token is not None and settings.mastodon_instances:
+        first = settings.mastodon_instances[0]
+        tokens.setdefault(first, settings.mastodon_token.get_secret_value())
+    return tokens
 
 
 def build_source(kind: str, ctx: SourceContext, wall: WallConfig, settings: Settings) -> Source:
@@ -48,8 +59,7 @@ def build_source(kind: str, ctx: SourceContext, wall: WallConfig, settings: Sett
             return Unavailable("mastodon", "no Mastodon instances configured")
         from app.sources.mastodon import MastodonSource
 
-        token = settings.mastodon_token.get_secret_value() if settings.mastodon_token else None
-        return MastodonSource(ctx, settings.mastodon, instances, token)
+        return MastodonSource(ctx, settings.mastodon, instances, mastodon_tokens(settings))
     if kind == "bluesky":
         from app.sources.bluesky import BlueskySource
 

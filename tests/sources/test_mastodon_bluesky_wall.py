@@ -60,7 +60,7 @@ async def test_wall_fed_by_both_networks_and_replay(store: Store) -> None:
                 ctx,
                 MastodonSettings(poll_interval_s=2, streaming=True),
                 [a.base, b.base],
-                "secret",
+                {a.base: "secret", b.base: "secret"},
                 sleep=fast_sleep,
             )
         if kind == "bluesky":

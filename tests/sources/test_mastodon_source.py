@@ -62,7 +62,7 @@ def source(
         context(cursors),
         MastodonSettings(poll_interval_s=2, streaming=streaming),
         instances,
-        token,
+        {instances[0]: token} if token and instances else None,
         sleep=sleeps or Sleeps(),
         **kwargs,  # type: ignore[arg-type]
     )
@@ -250,7 +250,7 @@ async def test_one_failing_instance_does_not_stop_another(
 async def test_token_is_sent_only_to_its_own_instance(
     inst_a: FakeMastodon, inst_b: FakeMastodon
 ) -> None:
-    """The single configured token goes to the first instance, never to the others."""
+    """A token goes to the instance it is bound to, never to the others on the wall."""
     inst_a.publish(make_status(1))
     inst_b.publish(make_status(2))
     events = Pump(source([inst_a.base, inst_b.base], token="secret").events())
@@ -400,3 +400,19 @@ async def test_several_hashtags_each_with_its_own_cursor(inst_a: FakeMastodon) -
     assert sorted(i.rsplit("/", 1)[1] for i in ids(got)) == ["1", "2", "3"]
     host = inst_a.base.removeprefix("http://")
     assert set(cursors.values) == {f"{host}|asnr14", f"{host}|neurorad"}
+
+
+@pytest.mark.parametrize(
+    ("base", "gets_token"),
+    [
+        ("https://neuro.social", True),
+        ("http://neuro.social", False),
+        ("http://127.0.0.1:8081", True),
+        ("http://localhost:8081", True),
+        ("http://10.0.0.5", False),
+    ],
+)
+def test_a_token_travels_only_over_https_or_to_loopback(base: str, gets_token: bool) -> None:
+    """A bound token is withheld from its own instance when the channel is plain http."""
+    src = MastodonSource(context(), MastodonSettings(), [base], {base: "secret"})
+    assert (src.instances[0].token == "secret") is gets_token

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -88,3 +89,18 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         return Settings.model_validate(values)
 
     return build
+
+
+PASSWORD = "correct horse battery"
+
+
+async def logged_in(srv: Running, name: str, role: str = "admin", *,
+                    walls: tuple[str, ...] = (), headers: dict[str, str] | None = None,
+                    ) -> httpx.AsyncClient:
+    """Create user `name` with `role` (scoped to `walls`) and return an HTTP client logged in
+    as them. The caller closes it."""
+    await srv.app.state.accounts.add_user(name, PASSWORD, role, walls)
+    client = httpx.AsyncClient(base_url=srv.url, headers=headers)
+    r = await client.post("/api/v1/login", json={"username": name, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return client

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import ipaddress
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -32,7 +33,7 @@ from app.sources.mastodon.recheck import Rechecker
 from app.sources.mastodon.stream import StreamMode
 from app.sources.plumbing import Backoff, BoundedMap, Now, Sleep, describe
 
-__all__ = ["MastodonSource"]
+__all__ = ["MastodonSource", "private_channel"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,18 @@ log = logging.getLogger(__name__)
 _MAX_VERSIONS = 20_000
 # Statuses a server answers with that mean "no streaming for you here": poll instead.
 _NO_STREAMING = (401, 403, 404, 405, 501)
+
+
+def private_channel(base: str) -> bool:
+    """Return whether a credential may travel to `base`: https, or plain http to loopback."""
+    parts = urlsplit(base)
+    if parts.scheme == "https":
+        return True
+    host = (parts.hostname or "").lower()
+    try:
+        return parts.scheme == "http" and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return parts.scheme == "http" and host == "localhost"
 
 
 class MastodonSource:
@@ -52,10 +65,9 @@ class MastodonSource:
         ctx: SourceContext,
         settings: MastodonSettings,
         instances: list[str],
-        token: str | None = None,
+        tokens: Mapping[str, str] | None = None,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        token_instance: str | None = None,
         now: Now = utcnow,
         sleep: Sleep = asyncio.sleep,
         stream_read_timeout_s: float = 60.0,
@@ -72,15 +84,16 @@ class MastodonSource:
         self._read_timeout = stream_read_timeout_s
         self._recheck_interval = recheck_interval_s
         self._recheck_batch = recheck_batch
-        # A token belongs to one server: sending it to every instance would leak it. It goes
-        # only to `token_instance` (default: the first instance listed).
+        # A token belongs to the server that issued it: `tokens` maps each instance URL to
+        # its own, and an instance gets only that one, only over https (or to a loopback
+        # address: a local stand-in or tunnel never leaves the machine).
         bases = list(dict.fromkeys(instance_base(i) for i in instances if i.strip()))
-        owner = instance_base(token_instance) if token_instance else (bases[0] if bases else None)
+        own = {instance_base(k): v for k, v in (tokens or {}).items()}
         self.instances = [
             Instance(
                 base=b,
                 host=urlsplit(b).netloc,
-                token=token if b == owner else None,
+                token=own.get(b) if private_channel(b) else None,
                 # No jitter: each instance is its own server, nothing to spread retries over.
                 retry=Backoff(2.0, max_backoff_s, jitter=0.0),
             )
