@@ -185,3 +185,35 @@ def test_reconnect_ladder_values() -> None:
     assert [ladder.after_rate_limit() for _ in range(3)] == [60, 120, 240]
     ladder.connected()
     assert ladder.after_http_error() == 5
+
+
+async def test_an_endless_stream_line_is_dropped_and_reading_goes_on() -> None:
+    """A server sending a 3 MB line never grows the buffer past the cap; the next line arrives."""
+    import aiohttp
+    from aiohttp import web
+
+    from app.sources.x.stream import ndjson_lines
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse()
+        await resp.prepare(request)
+        for _ in range(48):
+            await resp.write(b"a" * 65536)
+        await resp.write(b"\r\n\r\n" + b'{"data": {"id": "1"}}\r\n')
+        await resp.write_eof()
+        return resp
+
+    app = web.Application()
+    app.router.add_get("/stream", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        async with aiohttp.ClientSession() as session, \
+                session.get(f"http://127.0.0.1:{port}/stream") as response:
+            lines = [line async for line in ndjson_lines(response, 5.0, max_line=1024 * 1024)]
+    finally:
+        await runner.cleanup()
+    assert lines == [b"", b'{"data": {"id": "1"}}']

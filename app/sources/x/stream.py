@@ -40,6 +40,7 @@ __all__ = [
     "ReconnectLadder",
     "StreamHooks",
     "StreamMode",
+    "MAX_LINE_BYTES",
     "ndjson_lines",
     "rule_tag",
     "stream_opener",
@@ -47,6 +48,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# A post with every expansion is tens of KB; nothing a real stream sends comes near this.
+MAX_LINE_BYTES = 1024 * 1024
 
 # Written with X's own host like every tweepy URL: the session moves it to the base URL.
 STREAM_URL = "https://api.x.com/2/tweets/search/stream"
@@ -127,24 +131,38 @@ class ReconnectLadder:
         return self._rate.failed()
 
 
-async def ndjson_lines(response: aiohttp.ClientResponse, stall_s: float) -> AsyncIterator[bytes]:
+async def ndjson_lines(
+    response: aiohttp.ClientResponse, stall_s: float, max_line: int = MAX_LINE_BYTES
+) -> AsyncIterator[bytes]:
     """Yield each line of a newline-delimited stream, stripped; keep-alives yield `b""`.
 
     Returns at EOF. Raises TimeoutError when nothing at all (not even a keep-alive) arrives for
-    `stall_s` seconds. Lines have no length limit (aiohttp's `readline` has one).
+    `stall_s` seconds. A line longer than `max_line` bytes is dropped with a log line (memory
+    stays bounded whatever the server sends) and reading goes on at the next line.
     """
-    buffer = b""
+    buffer = bytearray()
+    dropping = False
     while True:
         async with asyncio.timeout(stall_s):
             chunk = await response.content.readany()
         if not chunk:
-            if buffer.strip():
-                yield buffer.strip()
+            if buffer.strip() and not dropping:
+                yield bytes(buffer).strip()
             return
-        buffer += chunk
-        *lines, buffer = buffer.split(b"\n")
-        for line in lines:
-            yield line.strip()
+        start = 0
+        while (end := chunk.find(b"\n", start)) != -1:
+            if not dropping:
+                buffer += chunk[start:end]
+                yield bytes(buffer).strip()
+            buffer.clear()
+            dropping = False
+            start = end + 1
+        if not dropping:
+            buffer += chunk[start:]
+            if len(buffer) > max_line:
+                log.warning("dropped a stream line longer than %d bytes", max_line)
+                buffer.clear()
+                dropping = True
 
 
 @dataclass(frozen=True)
