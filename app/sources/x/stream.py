@@ -35,12 +35,12 @@ from app.sources.x.search import SinceId, parse_posts
 from app.sources.x.status import XStatus
 
 __all__ = [
+    "MAX_LINE_BYTES",
     "STREAM_URL",
     "Connect",
     "ReconnectLadder",
     "StreamHooks",
     "StreamMode",
-    "MAX_LINE_BYTES",
     "ndjson_lines",
     "rule_tag",
     "stream_opener",
