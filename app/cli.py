@@ -1,8 +1,9 @@
-"""The `tweetwall` command (DESIGN.md §6). Bad configuration exits 2 with one clear line."""
+"""The `tweetwall` command (docs/design.md §6). Bad configuration exits 2 with one clear line."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 import sys
@@ -83,23 +84,36 @@ async def _demo_login(accounts: Accounts) -> str:
 
 
 def _run(settings: Settings, banner: list[str]) -> None:
-    from app.main import create_app
+    from app.main import server_config
 
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _logging(settings.log_format)
     local = settings.host in ("127.0.0.1", "0.0.0.0", "::")  # noqa: S104
-    base = f"http://{'localhost' if local else settings.host}:{settings.port}"
+    here = f"http://{'localhost' if local else settings.host}:{settings.port}"
+    base = settings.public_url or here
     for line in banner:
         typer.echo(line.format(base=base))
-    config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, log_level="info",
-        ws_max_size=64 * 1024, ws_per_message_deflate=False, ws_ping_interval=20,
-        ws_ping_timeout=20, timeout_graceful_shutdown=3, server_header=False,
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(server_config(settings, log_config=None))
     server.run()
     if not server.started:
         _fail(f"could not start on {settings.host}:{settings.port} (is the port in use?)")
+
+
+class _JsonLines(logging.Formatter):
+    """One JSON object a line, for log collectors (TWEETWALL_LOG_FORMAT=json)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"at": self.formatTime(record), "level": record.levelname,
+                 "logger": record.name, "message": record.getMessage()}
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _logging(kind: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_JsonLines() if kind == "json" else logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
 
 @app.command()
@@ -140,10 +154,15 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 
 
+WallsOpt = Annotated[list[str] | None, typer.Option(
+    "--wall", help="a wall this moderator may act on (repeat for several; none: every wall)")]
+
+
 @user_app.command("add")
 def user_add(
     name: str,
     role: Annotated[str, typer.Option("--role", help="admin or moderator")] = "moderator",
+    wall: WallsOpt = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin",
                                                  help="read the password from stdin")] = False,
     config: ConfigOpt = None,
@@ -154,19 +173,21 @@ def user_add(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    _accounts(settings, lambda a: a.add_user(name, password, role))
-    typer.echo(f"user {name} ({role}) created")
+    _accounts(settings, lambda a: a.add_user(name, password, role, wall or ()))
+    scope = ", ".join(wall) if wall else "every wall"
+    typer.echo(f"user {name} ({role}, {scope}) created")
 
 
 @token_app.command("create")
 def token_create(
     name: str,
     role: Annotated[str, typer.Option("--role", help="admin or moderator")] = "moderator",
+    wall: WallsOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Create an API token and print it (it is shown only once)."""
     settings = _load(config)
-    token = _accounts(settings, lambda a: a.create_token(name, role))
+    token = _accounts(settings, lambda a: a.create_token(name, role, wall or ()))
     typer.echo(token)
 
 

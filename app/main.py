@@ -11,7 +11,9 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import uvicorn
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -31,7 +33,7 @@ from app.web import admin, api, auth, branding, health, live, moderate, pages
 from app.web.auth import LoginThrottle
 from app.web.security import SecurityHeaders
 
-__all__ = ["FRONTEND", "MEDIA", "create_app"]
+__all__ = ["FRONTEND", "MEDIA", "create_app", "server_config"]
 
 log = logging.getLogger(__name__)
 
@@ -119,3 +121,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (pages, branding, auth, api, moderate, admin, live, health):
         app.include_router(module.router)
     return app
+
+
+def server_config(
+    settings: Settings, app: FastAPI | None = None, **overrides: Any
+) -> uvicorn.Config:
+    """Return uvicorn's config for `settings`: WebSocket limits, no compression, and the
+    `X-Forwarded-*` headers trusted only from `forwarded_allow_ips` (none by default), so a
+    client's address and scheme cannot be forged from outside."""
+    trusted = settings.forwarded_allow_ips
+    options: dict[str, Any] = dict(
+        host=settings.host, port=settings.port, log_level="info", ws_max_size=64 * 1024,
+        ws_per_message_deflate=False, ws_ping_interval=20, ws_ping_timeout=20,
+        timeout_graceful_shutdown=3, server_header=False,
+        proxy_headers=bool(trusted), forwarded_allow_ips=",".join(trusted) or None,
+    )
+    return uvicorn.Config(app or create_app(settings), **{**options, **overrides})

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from app.events import Event
 from app.hub import Hub
-from app.main import create_app
+from app.main import server_config
 from app.models import Post
 from app.settings import Settings, WallConfig
 from app.store import Store
@@ -57,9 +57,7 @@ class Running:
 @contextlib.asynccontextmanager
 async def serve(settings: Settings) -> AsyncIterator[Running]:
     port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                            log_level="warning", ws_max_size=64 * 1024,
-                            ws_per_message_deflate=False)
+    config = server_config(settings, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(10):
