@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from starlette.requests import HTTPConnection
 
 from app.store.accounts import Accounts, Principal
+from app.web.schemas import LoginOut, MeOut, StatusOut, errors
 from app.web.security import origin_allowed
 
 __all__ = [
@@ -118,9 +119,14 @@ class Login(BaseModel):
     password: str = Field(min_length=1, max_length=1000)
 
 
-@router.post("/login")
+@router.post("/login", response_model=LoginOut,
+             responses=errors((401, "Wrong username or password."),
+                              (403, "The login form was posted from another site."), 429))
 async def login(body: Login, request: Request, response: Response,
                 accounts: AccountsDep) -> dict[str, str]:
+    """Check the password and set the session cookie; return who is logged in. 401: wrong
+    username or password; 403: posted from another site; 429: too many failures (see
+    `Retry-After`)."""
     check_same_origin(request)
     throttle: LoginThrottle = request.app.state.login_throttle
     ip = request.client.host if request.client else "?"
@@ -139,8 +145,11 @@ async def login(body: Login, request: Request, response: Response,
     return {"username": principal.name, "role": principal.role}
 
 
-@router.post("/logout")
+@router.post("/logout", response_model=StatusOut,
+             responses=errors((403, "The request came from another site.")))
 async def logout(request: Request, response: Response, accounts: AccountsDep) -> dict[str, str]:
+    """End the session and clear its cookie; return `{"status": "logged out"}` (also without
+    a session). 403: posted from another site."""
     check_same_origin(request)
     cookie = request.cookies.get(COOKIE)
     if cookie:
@@ -149,6 +158,7 @@ async def logout(request: Request, response: Response, accounts: AccountsDep) ->
     return {"status": "logged out"}
 
 
-@router.get("/me")
+@router.get("/me", response_model=MeOut, responses=errors(401))
 async def me(principal: ModeratorDep) -> dict[str, str]:
+    """Return who is calling, their role and how (session or token). 401: nobody."""
     return {"username": principal.name, "role": principal.role, "via": principal.via}

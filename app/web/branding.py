@@ -21,6 +21,7 @@ from app.store.assets import Assets
 from app.walls import Walls, public
 from app.web.auth import AdminDep
 from app.web.deps import WallDep, WallsDep
+from app.web.schemas import WallOut, errors
 
 __all__ = ["MAX_IMAGE_BYTES", "router"]
 
@@ -35,9 +36,11 @@ def _assets(request: Request) -> Assets:
     return assets
 
 
-@router.get("/walls/{slug}/qr.svg")
+@router.get("/walls/{slug}/qr.svg", response_class=Response, responses={
+    200: {"content": {"image/svg+xml": {}}, "description": "The QR code."}, **errors(404)})
 async def qr_code(request: Request, wall: WallDep) -> Response:
-    """A QR code for the wall's join link (default: its remote viewer page)."""
+    """Return a QR code (SVG) for the wall's join link (default: its remote viewer page).
+    404: no wall."""
     url = wall.config.get("join_url") or str(request.url_for("remote_viewer", slug=wall.slug))
     buf = io.BytesIO()
     segno.make(url, error="m").save(buf, kind="svg", scale=10, border=2, dark="#000000",
@@ -46,8 +49,11 @@ async def qr_code(request: Request, wall: WallDep) -> Response:
                     headers={"Cache-Control": "public, max-age=300"})
 
 
-@router.get("/walls/{slug}/assets/{asset_id}")
+@router.get("/walls/{slug}/assets/{asset_id}", response_class=Response, responses={
+    200: {"content": {t: {} for t in sorted(IMAGE_TYPES)}, "description": "The image."},
+    **errors((404, "No such wall or no such image."))})
 async def asset(request: Request, wall: WallDep, asset_id: int) -> Response:
+    """Return an uploaded logo or slide, as stored. 404: no such image on this wall."""
     found = await _assets(request).get(wall.slug, asset_id)
     if found is None:
         raise HTTPException(404, "no such image")
@@ -77,12 +83,20 @@ async def _image(request: Request) -> tuple[str, bytes]:
 
 
 async def _set(walls: Walls, wall: WallInfo, **changes: Any) -> dict[str, Any]:
+    """Apply `changes` to the wall; return its public settings."""
     return public(await walls.change(wall.slug, changes))
 
 
-@router.put("/api/v1/walls/{slug}/logo")
+_UPLOAD_BODY = {"requestBody": {"required": True, "content": {
+    t: {"schema": {"type": "string", "format": "binary"}} for t in sorted(IMAGE_TYPES)}}}
+
+
+@router.put("/api/v1/walls/{slug}/logo", response_model=WallOut,
+            responses=errors(401, 403, 404, 413, 415), openapi_extra=_UPLOAD_BODY)
 async def upload_logo(request: Request, wall: WallDep, walls: WallsDep,
                       _: AdminDep) -> dict[str, Any]:
+    """Replace the wall's logo with the image in the body (PNG, JPEG, WebP or GIF, at most
+    2 MiB); return the public settings. 413: too large; 415: not one of those types."""
     content_type, data = await _image(request)
     assets = _assets(request)
     new_id = await assets.add(wall.slug, "logo", content_type, data)
@@ -93,9 +107,11 @@ async def upload_logo(request: Request, wall: WallDep, walls: WallsDep,
     return public
 
 
-@router.delete("/api/v1/walls/{slug}/logo")
+@router.delete("/api/v1/walls/{slug}/logo", response_model=WallOut,
+               responses=errors(401, 403, 404))
 async def delete_logo(request: Request, wall: WallDep, walls: WallsDep,
                       _: AdminDep) -> dict[str, Any]:
+    """Remove the wall's logo (if any); return the public settings."""
     old = wall.config.get("logo")
     public = await _set(walls, wall, logo=None)
     if old:
@@ -103,17 +119,22 @@ async def delete_logo(request: Request, wall: WallDep, walls: WallsDep,
     return public
 
 
-@router.post("/api/v1/walls/{slug}/slides", status_code=201)
+@router.post("/api/v1/walls/{slug}/slides", status_code=201, response_model=WallOut,
+             responses=errors(401, 403, 404, 413, 415), openapi_extra=_UPLOAD_BODY)
 async def add_slide(request: Request, wall: WallDep, walls: WallsDep,
                     _: AdminDep) -> dict[str, Any]:
+    """Add the image in the body as the wall's last slide; return the public settings.
+    413: too large; 415: not a PNG, JPEG, WebP or GIF image."""
     content_type, data = await _image(request)
     new_id = await _assets(request).add(wall.slug, "slide", content_type, data)
     return await _set(walls, wall, slides=[*wall.config.get("slides", []), new_id])
 
 
-@router.delete("/api/v1/walls/{slug}/slides/{asset_id}")
+@router.delete("/api/v1/walls/{slug}/slides/{asset_id}", response_model=WallOut,
+               responses=errors(401, 403, (404, "No such wall or no such slide.")))
 async def delete_slide(request: Request, wall: WallDep, walls: WallsDep, asset_id: int,
                        _: AdminDep) -> dict[str, Any]:
+    """Remove a slide from the wall; return the public settings. 404: no such slide."""
     slides = list(wall.config.get("slides", []))
     if asset_id not in slides:
         raise HTTPException(404, "no such slide")
@@ -122,7 +143,9 @@ async def delete_slide(request: Request, wall: WallDep, walls: WallsDep, asset_i
     return public
 
 
-@router.post("/api/v1/walls/{slug}/reload")
+@router.post("/api/v1/walls/{slug}/reload", response_model=WallOut,
+             responses=errors(401, 403, 404))
 async def reload_screens(wall: WallDep, walls: WallsDep, _: AdminDep) -> dict[str, Any]:
-    """Ask every screen of the wall to reload itself (after a deploy or a stuck projector)."""
+    """Ask every screen of the wall to reload itself (after a deploy or a stuck projector);
+    return the public settings, with the new `reload` token."""
     return await _set(walls, wall, reload=secrets.token_hex(4))

@@ -1,4 +1,4 @@
-"""`GET /ws/walls/{slug}`: the public, read-only live stream of a wall (DESIGN.md §3).
+"""`GET /ws/walls/{slug}`: the public, read-only live stream of a wall (docs/design.md §3).
 
 The handler runs two tasks per connection: one drains the socket (viewers send nothing but
 pongs; anything else is ignored) so a disconnect is noticed, one sends the subscriber's queued
@@ -36,6 +36,8 @@ def _int(value: str | None) -> int | None:
 
 @router.websocket("/ws/walls/{slug}")
 async def wall_socket(ws: WebSocket, slug: str, hub: HubDep, settings: SettingsDep) -> None:
+    """Stream the wall's frames from `(epoch, since)` on. A foreign Origin or an unknown wall
+    is refused (1008); a viewer that falls behind is closed with 1013 to resume."""
     if not origin_allowed(ws.headers.get("origin"), ws.headers.get("host"),
                           settings.allowed_origins):
         await ws.close(code=CLOSE_POLICY)  # before accept: the handshake is refused with 403

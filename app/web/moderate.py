@@ -1,5 +1,9 @@
-"""Moderator routes (DESIGN.md §4): actions on posts, blocks, announcements, audit and undo,
-and the console's authenticated live feed. Every route needs a moderator; errors are JSON."""
+"""Moderator routes (docs/design.md §4): actions on posts, blocks, announcements, audit and
+undo, and the console's authenticated live feed. Every route needs a moderator (listing the
+announcements excepted: screens show them anyway); errors are JSON `{"detail": "..."}`.
+
+No login: 401. A state change by a browser session from another site: 403. Unknown wall: 404.
+Answers are described by the models of app/web/schemas.py."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from app.moderation import InvalidAction
 from app.modfeed import ModFeed
+from app.store.announcements import InvalidAnnouncement
 from app.store.stats import wall_stats
 from app.web.auth import AccountsDep, ModeratorDep, authenticate
 from app.web.deps import (
@@ -26,6 +31,17 @@ from app.web.deps import (
     WallDep,
 )
 from app.web.live import CLOSE_POLICY, run_socket
+from app.web.schemas import (
+    AnnouncementOut,
+    AuditEntryOut,
+    BlockAddedOut,
+    BlockOut,
+    DecisionOut,
+    QueueOut,
+    ScreenOut,
+    StatusOut,
+    errors,
+)
 from app.web.security import origin_allowed
 
 __all__ = ["router"]
@@ -57,15 +73,19 @@ def _refused(err: Exception) -> HTTPException:
     return HTTPException(409, str(err) or "not possible in the post's current state")
 
 
-@router.post("/api/v1/walls/{slug}/posts/{post_id:path}/{action}")
+@router.post("/api/v1/walls/{slug}/posts/{post_id:path}/{action}", response_model=DecisionOut,
+             responses=errors(401, 403, (404, "No such wall, or the post is not on it."),
+                              (409, "The action no longer applies (another moderator got "
+                                    "there first).")))
 async def act(
     wall: WallDep, post_id: str,
     action: Literal["approve", "hide", "unhide", "pin", "unpin"],
     who: ModeratorDep, mod: DecisionsDep,
     body: Annotated[Reason | None, Body()] = None,
 ) -> dict[str, Any]:
-    """Apply an action; answered only once it is committed (P3). 409 if it no longer applies
-    (another moderator got there first), 404 for a post not on this wall."""
+    """Apply an action to a post of the wall; return the audit entry, once it is committed
+    (P3). 409 if it no longer applies (another moderator got there first), 404 for a post not
+    on this wall."""
     try:
         return await mod.moderate(wall.slug, post_id, action, who.name,
                                   body.reason if body else None)
@@ -75,15 +95,19 @@ async def act(
         raise _refused(err) from None
 
 
-@router.get("/api/v1/walls/{slug}/blocks")
+@router.get("/api/v1/walls/{slug}/blocks", response_model=list[BlockOut],
+            responses=errors(401, 404))
 async def list_blocks(wall: WallDep, _: ModeratorDep, mod: DecisionsDep) -> list[dict[str, Any]]:
+    """Return the wall's block rules, oldest first."""
     return await mod.blocks(wall.slug)
 
 
-@router.post("/api/v1/walls/{slug}/blocks", status_code=201)
+@router.post("/api/v1/walls/{slug}/blocks", status_code=201, response_model=BlockAddedOut,
+             responses=errors(401, 403, 404, (409, "The rule exists already.")))
 async def add_block(wall: WallDep, body: BlockIn, who: ModeratorDep,
                     mod: DecisionsDep) -> dict[str, Any]:
-    """Block an author (`source:id` or handle) or a keyword; hides matching posts at once."""
+    """Block an author (`source:id` or handle) or a keyword; hides matching posts at once.
+    Return the rule, the posts it hid and the audit entry that undoes it. 409: it exists."""
     try:
         entry = await mod.add_block(wall.slug, body.kind, body.value, who.name, body.reason)
     except InvalidAction as err:
@@ -92,9 +116,12 @@ async def add_block(wall: WallDep, body: BlockIn, who: ModeratorDep,
             "hidden": sorted(entry["before"]["states"]), "audit_id": entry["id"]}
 
 
-@router.delete("/api/v1/walls/{slug}/blocks")
+@router.delete("/api/v1/walls/{slug}/blocks", response_model=StatusOut,
+               responses=errors(401, 403, (404, "No such wall or no such block.")))
 async def remove_block(wall: WallDep, body: BlockIn, who: ModeratorDep,
                        mod: DecisionsDep) -> dict[str, str]:
+    """Delete a block rule (posts it hid stay hidden); return `{"status": "removed"}`.
+    404: no such rule."""
     try:
         await mod.remove_block(wall.slug, body.kind, body.value.strip(), who.name)
     except KeyError:
@@ -102,22 +129,35 @@ async def remove_block(wall: WallDep, body: BlockIn, who: ModeratorDep,
     return {"status": "removed"}
 
 
-@router.get("/api/v1/walls/{slug}/announcements")
+@router.get("/api/v1/walls/{slug}/announcements", response_model=list[AnnouncementOut],
+            responses=errors(404))
 async def list_announcements(wall: WallDep, board: AnnouncementsDep) -> list[dict[str, Any]]:
+    """Return the wall's current and scheduled announcements (public: screens show them)."""
     return await board.current(wall.slug)
 
 
-@router.post("/api/v1/walls/{slug}/announcements", status_code=201)
+@router.post("/api/v1/walls/{slug}/announcements", status_code=201,
+             response_model=AnnouncementOut, responses=errors(401, 403, 404, 422))
 async def announce(wall: WallDep, body: AnnouncementIn, who: ModeratorDep,
                    board: AnnouncementsDep) -> dict[str, Any]:
+    """Put an announcement on the wall's screens, now or between `starts_at` and `ends_at`;
+    return it. 422: `ends_at` is not after `starts_at`, or is past."""
     if body.starts_at and body.ends_at and body.ends_at <= body.starts_at:
         raise HTTPException(422, "ends_at must be after starts_at")
-    return await board.announce(wall.slug, body.text, who.name, body.starts_at, body.ends_at)
+    try:
+        return await board.announce(wall.slug, body.text, who.name, body.starts_at,
+                                    body.ends_at)
+    except InvalidAnnouncement as err:
+        raise HTTPException(422, str(err)) from None
 
 
-@router.delete("/api/v1/walls/{slug}/announcements/{announcement_id}")
+@router.delete("/api/v1/walls/{slug}/announcements/{announcement_id}",
+               response_model=StatusOut,
+               responses=errors(401, 403, (404, "No such wall or no such announcement.")))
 async def withdraw(wall: WallDep, announcement_id: int, who: ModeratorDep,
                    board: AnnouncementsDep) -> dict[str, str]:
+    """Take an announcement off the screens; return `{"status": "withdrawn"}`. 404: no such
+    announcement (or withdrawn already)."""
     try:
         await board.withdraw(wall.slug, announcement_id, who.name)
     except KeyError:
@@ -125,16 +165,21 @@ async def withdraw(wall: WallDep, announcement_id: int, who: ModeratorDep,
     return {"status": "withdrawn"}
 
 
-@router.get("/api/v1/walls/{slug}/audit")
+@router.get("/api/v1/walls/{slug}/audit", response_model=list[AuditEntryOut],
+            responses=errors(401, 404))
 async def audit(wall: WallDep, _: ModeratorDep, mod: DecisionsDep,
                 limit: int = 100) -> list[dict[str, Any]]:
+    """Return the wall's decisions, newest first, at most `limit` (1 to 1000)."""
     return await mod.audit(wall.slug, max(1, min(limit, 1000)))
 
 
-@router.post("/api/v1/walls/{slug}/audit/undo")
+@router.post("/api/v1/walls/{slug}/audit/undo", response_model=DecisionOut,
+             responses=errors(401, 403, (404, "No such wall, or nothing to undo."),
+                              (409, "The post changed since; nothing was undone.")))
 async def undo(wall: WallDep, who: ModeratorDep, mod: DecisionsDep,
                body: Annotated[UndoIn | None, Body()] = None) -> dict[str, Any]:
-    """Undo a decision (default: your latest). 409 if the post changed since."""
+    """Undo decision `id` (default: your latest); return the new audit entry. 404: nothing to
+    undo; 409: the post changed since."""
     try:
         return await mod.undo(wall.slug, who.name, body.id if body else None)
     except KeyError:
@@ -143,20 +188,22 @@ async def undo(wall: WallDep, who: ModeratorDep, mod: DecisionsDep,
         raise _refused(err) from None
 
 
-@router.get("/api/v1/walls/{slug}/queue")
+@router.get("/api/v1/walls/{slug}/queue", response_model=QueueOut, responses=errors(401, 404))
 async def queue_counts(wall: WallDep, _: ModeratorDep, store: StoreDep, hub: HubDep,
                        ingest: IngestDep) -> dict[str, Any]:
-    """Counts for the console header, with source status and screens connected."""
+    """Return the counts for the console header (posts by state, screens connected) with the
+    status of each source."""
     stats = await wall_stats(store, wall.slug)
     return {"pending": stats["pending"], "visible": stats["posts"], "hidden": stats["hidden"],
             "viewers": hub.subscriber_count(wall.slug),
             "sources": [s.as_dict() for s in ingest.statuses(wall.slug)]}
 
 
-@router.get("/api/v1/walls/{slug}/screens")
+@router.get("/api/v1/walls/{slug}/screens", response_model=list[ScreenOut],
+            response_model_exclude_none=True, responses=errors(401, 404))
 async def screens(wall: WallDep, _: ModeratorDep, hub: HubDep) -> list[dict[str, Any]]:
-    """Screens connected to the wall with the health each last reported (seq, reconnects,
-    DOM size, memory), so a console can spot a frozen projector."""
+    """Return the screens connected to the wall with the health each last reported (seq,
+    reconnects, DOM size, memory) and its age, so a console can spot a frozen projector."""
     now = time.time()
     return [{**s, "age_s": round(now - s["at"], 1)} for s in hub.screens(wall.slug)]
 

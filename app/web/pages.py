@@ -23,12 +23,14 @@ def _templates(request: Request) -> Jinja2Templates:
 
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request, store: StoreDep) -> HTMLResponse:
+    """Return the list of walls, each linking to its screen and remote viewer."""
     walls = [public(w) for w in store.walls()]
     return _templates(request).TemplateResponse(request, "index.html", {"walls": walls})
 
 
 @router.get("/walls/{slug}", response_class=HTMLResponse)
 async def hall_screen(request: Request, wall: WallDep) -> HTMLResponse:
+    """Return the hall screen of the wall (for a projector). 404: no wall."""
     return _templates(request).TemplateResponse(
         request, "wall.html", {"wall": public(wall), "ws_path": f"/ws/walls/{wall.slug}"}
     )
@@ -36,6 +38,7 @@ async def hall_screen(request: Request, wall: WallDep) -> HTMLResponse:
 
 @router.get("/walls/{slug}/live", response_class=HTMLResponse)
 async def remote_viewer(request: Request, wall: WallDep) -> HTMLResponse:
+    """Return the remote viewer of the wall (for a phone or a laptop). 404: no wall."""
     return _templates(request).TemplateResponse(
         request, "live.html", {"wall": public(wall), "ws_path": f"/ws/walls/{wall.slug}"}
     )

@@ -1,0 +1,285 @@
+"""Response models of the JSON API (docs/design.md §4), so `/api/v1/openapi.json` is complete.
+
+They describe what the routes already send: the stores build plain dicts, FastAPI checks them
+against these models and serialises them, so every key and value goes out as it did. Times
+stay the strings the stores made (`...Z`, or `+00:00` for accounts), documented as date-times.
+A post is `app.models.Post` with unknown keys kept, so a field added to the wire format passes
+through. Errors are `{"detail": "..."}` (`ErrorOut`); `errors(...)` builds a route's `responses=`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from app.models import Post
+from app.moderation import State as PostState
+from app.settings import WallConfig
+from app.sources.base import State as SourceState
+from app.store.accounts import Role
+
+__all__ = [
+    "AnnouncementOut", "AuditEntryOut", "BlockAddedOut", "BlockOut", "ColoursOut", "DecisionOut",
+    "ErrorOut", "FieldError", "HighlightsOut", "InvalidOut", "LoginOut", "MeOut", "ModeratedPost",
+    "Moderation", "QueueOut", "ScreenOut", "SourceStatusOut", "StatsOut", "StatusOut",
+    "TokenCreatedOut", "TokenOut", "UserCreatedOut", "UserOut", "WallDetailOut", "WallOut",
+    "WallPost", "errors",
+]
+
+Time = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+
+
+def _choices(field: str) -> WithJsonSchema:
+    """Document a wall setting as the enum `WallConfig` accepts (checked there, not here)."""
+    return WithJsonSchema({"type": "string", "enum": list(get_args(
+        WallConfig.model_fields[field].annotation))})
+
+
+Layout = Annotated[str, _choices("layout")]
+Theme = Annotated[str, _choices("theme")]
+Mode = Annotated[str, _choices("moderation")]
+
+
+# -- walls ---------------------------------------------------------------------------------
+
+class ColoursOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    background: str
+    text: str
+    accent: str
+
+
+class WallOut(BaseModel):
+    """A wall's public settings (what a screen may see), with the URLs of its images."""
+
+    slug: str
+    title: str
+    hashtags: list[str]
+    layout: Layout
+    theme: Theme
+    moderation: Mode
+    colours: ColoursOut | None
+    join_url: str | None
+    slide_interval_s: int
+    idle_after_s: int
+    reload: str | None = Field(description="changes when an admin asks screens to reload")
+    logo_url: str | None
+    slides: list[str]
+    qr_url: str
+
+
+class WallDetailOut(WallOut):
+    viewers: int = Field(description="screens and viewers connected now")
+
+
+# -- posts ---------------------------------------------------------------------------------
+
+class WallPost(Post):
+    """A post as shown on the wall (the wire format of docs/design.md §2) with `pinned`."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Moderation(BaseModel):
+    state: PostState
+    reason: str | None = Field(description="why the post is queued or hidden")
+    order: int = Field(description="paging key: pass as `before` for the next page")
+
+
+class ModeratedPost(WallPost):
+    """A post in a moderator's listing, with its state on the wall and why."""
+
+    moderation: Moderation
+
+
+class HighlightsOut(BaseModel):
+    pinned: list[WallPost]
+    most_liked: list[WallPost]
+    photos: list[WallPost]
+
+
+# -- figures, sources and screens ----------------------------------------------------------
+
+class StatsOut(BaseModel):
+    posts: int = Field(description="visible posts")
+    pending: int
+    hidden: int
+    accounts: int = Field(description="distinct authors of visible posts")
+    first_post_at: Time | None
+    last_post_at: Time | None
+
+
+class SourceStatusOut(BaseModel):
+    """One source of a wall; a source adds its own figures as further keys."""
+
+    model_config = ConfigDict(extra="allow")
+
+    source: str
+    state: SourceState
+    last_success: Time | None
+    last_error: str | None
+    last_error_at: Time | None
+    next_poll: Time | None
+    posts: int
+
+
+class QueueOut(BaseModel):
+    pending: int
+    visible: int
+    hidden: int
+    viewers: int
+    sources: list[SourceStatusOut]
+
+
+class ScreenOut(BaseModel):
+    """A connected screen's last health report; a field it did not report is left out."""
+
+    peer: str
+    at: float = Field(description="when it reported, epoch seconds")
+    kind: str | None = None
+    seq: int | None = None
+    reconnects: int | None = None
+    dom_nodes: int | None = None
+    cards: int | None = None
+    heap_mb: float | None = None
+    uptime_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    epoch: str | None = None
+    backlog: int = Field(description="frames queued for it on the server")
+    age_s: float = Field(description="seconds since the report")
+
+
+# -- moderation ----------------------------------------------------------------------------
+
+class DecisionOut(BaseModel):
+    """An audit entry as recorded: the state before and after (their keys depend on the
+    action: a post's `state`/`pinned`, a block's `kind`/`value`...)."""
+
+    id: int
+    post_id: str = Field(description="empty for a decision that is not about one post")
+    action: str
+    actor: str
+    reason: str | None
+    at: Time
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    post_id: str | None
+    action: str
+    actor: str
+    reason: str | None
+    at: Time
+    undone_at: Time | None
+
+
+class BlockOut(BaseModel):
+    kind: Literal["author", "keyword"]
+    value: str
+    created_by: str
+    reason: str | None
+    created_at: Time
+
+
+class BlockAddedOut(BaseModel):
+    kind: Literal["author", "keyword"]
+    value: str
+    hidden: list[str] = Field(description="ids of the posts the block hid")
+    audit_id: int = Field(description="the decision to undo to lift the block")
+
+
+class AnnouncementOut(BaseModel):
+    id: int
+    text: str
+    starts_at: Time | None
+    ends_at: Time | None
+
+
+# -- accounts ------------------------------------------------------------------------------
+
+class UserOut(BaseModel):
+    username: str
+    role: Role
+    created_at: Time
+    walls: list[str] | None = Field(None, description="the walls it may act on; null: all")
+
+
+class UserCreatedOut(BaseModel):
+    username: str
+    role: Role
+
+
+class TokenOut(BaseModel):
+    name: str
+    role: Role
+    created_at: Time
+    walls: list[str] | None = Field(None, description="the walls it may act on; null: all")
+
+
+class TokenCreatedOut(BaseModel):
+    name: str
+    role: Role
+    token: str = Field(description="the secret, shown only in this answer")
+
+
+class LoginOut(BaseModel):
+    username: str
+    role: Role
+
+
+class MeOut(LoginOut):
+    via: Literal["session", "token"]
+
+
+class StatusOut(BaseModel):
+    status: str
+
+
+# -- errors --------------------------------------------------------------------------------
+
+class ErrorOut(BaseModel):
+    """Every error the API raises: a human-readable `detail`."""
+
+    detail: str
+
+
+class FieldError(BaseModel):
+    """One problem with the request, as FastAPI reports it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidOut(BaseModel):
+    """422: a message from the route, or FastAPI's list of what is wrong with the request."""
+
+    detail: str | list[FieldError]
+
+
+_WHY = {
+    401: "Not logged in: no valid session cookie or bearer token.",
+    403: "Not allowed: the admin role is required, or a browser request came from another "
+         "site.",
+    404: "No such wall (or no such item on it).",
+    409: "Not possible in the current state.",
+    413: "The upload is too large.",
+    415: "The upload is not a supported image type.",
+    422: "The request or the change it asks for is invalid.",
+    429: "Too many failed logins; see `Retry-After`.",
+}
+
+
+def errors(*codes: int | tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    """Return `responses=` documenting the status `codes` as JSON errors, each with the usual
+    description or, given as `(code, description)`, with the route's own."""
+    described = [c if isinstance(c, tuple) else (c, _WHY[c]) for c in codes]
+    return {code: {"model": InvalidOut if code == 422 else ErrorOut, "description": why}
+            for code, why in described}
