@@ -31,6 +31,7 @@ from app.store.store import Listener
 from app.walls import Walls
 from app.web import admin, api, auth, branding, health, live, moderate, pages
 from app.web.auth import LoginThrottle
+from app.web.limits import BodyLimits
 from app.web.security import SecurityHeaders
 
 __all__ = ["FRONTEND", "MEDIA", "create_app", "server_config"]
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ready = False
     app.state.templates = Jinja2Templates(directory=FRONTEND / "templates")
+    app.add_middleware(BodyLimits)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static", check_dir=False), "static")
     app.mount("/demo-media", StaticFiles(directory=MEDIA, check_dir=False), "demo-media")
