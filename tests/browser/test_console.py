@@ -51,6 +51,7 @@ WALLS: dict[str, tuple[str, Callable[[], list[dict[str, Any]]], bool]] = {
     "lat": ("post", lambda: numbered(300, 24), False),
     "panels": ("pre", lambda: numbered(400, 8), False),
     "resume": ("pre", lambda: numbered(500, 4), False),
+    "race": ("pre", lambda: numbered(600, 4), False),
     "shots": ("pre", lambda: [json.loads(line) for line in
                               MEETING.read_text("utf-8").splitlines()[:60]], True),
 }
@@ -227,6 +228,54 @@ def test_keyboard_approve_hide_undo_reach_the_hall_screen(server: ServerProcess,
     assert actions[-2:] == [("hide", second), ("approve", first)]
     assert [a for a, _ in actions].count("undo") == 2
     assert screen.locator("[data-post-id]").count() == 0
+
+
+def test_undo_at_once_after_a_slow_hide_undoes_that_hide(server: ServerProcess,
+                                                         contexts: Any) -> None:
+    """`h` then `u` at once, with the hide slow to leave the browser and the moderators' feed
+    late: the undo waits for the hide and undoes it (not the approval before it), and the hide
+    arriving late on the feed does not take the post out of the queue again."""
+    slow_hide = """(() => {
+        const send = window.fetch;
+        window.fetch = (url, init) => String(url).endsWith("/hide")
+            ? new Promise((resolve) => setTimeout(resolve, 400)).then(() => send(url, init))
+            : send(url, init);
+    })();"""
+    held: list[str] = []
+    hold = threading.Event()
+    routes: list[Any] = []
+
+    def slow_page(page: Any) -> None:
+        page.add_init_script(slow_hide)
+
+        def route(ws: Any) -> None:
+            upstream = ws.connect_to_server()
+            upstream.on_message(lambda message: held.append(str(message)) if hold.is_set()
+                                else ws.send(message))
+            routes.append(ws)
+
+        page.route_web_socket("**/ws/moderate/**", route)
+
+    page = console(contexts, server, "alice", "race", before=slow_page)
+    page.wait_for_function("() => document.querySelectorAll('#queue li').length === 4")
+    first = selected(page)
+    page.keyboard.press("a")
+    page.wait_for_selector(f'#wall li[data-item-id="{first}"]', state="attached")
+    page.wait_for_selector('#activity li:has-text("approved")', state="attached")
+    second = selected(page)
+    hold.set()  # from here the feed is late: the REST answers come first
+    page.keyboard.press("h")
+    page.keyboard.press("u")
+    page.wait_for_selector(f'#queue li[data-item-id="{second}"][aria-selected=true]')
+    actions = [(e["action"], e["post_id"]) for e in audit(page, server, "race")]
+    assert actions[:3] == [("undo", second), ("hide", second), ("approve", first)]
+    hold.clear()
+    for message in held:  # the hide, then the undo, long after the REST answers
+        routes[-1].send(message)
+    page.wait_for_selector('#activity li:has-text("undid")', state="attached")
+    assert selected(page) == second, "the late hide did not take the post out again"
+    assert page.locator("#queue li").count() == 3
+    page.wait_for_selector(f'#wall li[data-item-id="{first}"]', state="attached")
 
 
 def test_two_moderators_see_each_other_and_never_act_twice(server: ServerProcess, contexts: Any,

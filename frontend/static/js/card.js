@@ -1,4 +1,5 @@
-// Build a post card from a Post (DESIGN.md §2) with createElement and textContent only.
+// Build a post card from a Post (docs/design.md, post wire format) with createElement and
+// textContent only.
 // Nothing from a post is ever parsed as HTML; an href is set only for http(s) URLs.
 
 import { CARD } from "./hooks.js";

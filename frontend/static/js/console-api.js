@@ -1,4 +1,4 @@
-// The moderator REST API (DESIGN.md §4) for one wall. Every call answers
+// The moderator REST API (docs/design.md, HTTP surface) for one wall. Every call answers
 // `{ok, status, data, detail, retryAfter}` and never throws: a network failure is status 0.
 
 /** Return the error text of a response body (`{"detail": ...}`), or a fallback. */

@@ -1,87 +1,90 @@
-// The moderators' live feed (/ws/moderate/{slug}): one socket, redialled with the wall's
-// backoff. Each socket starts with a `hello`; the console then reloads its queue by REST while
-// this module buffers the socket's items, and applies them after (nothing is missed).
+// The moderators' live feed (/ws/moderate/{slug}) on the wall's own transport (transport.js:
+// backoff, refusals, the 35 s watchdog fed by the feed's heartbeats). Each socket starts with a
+// `hello`; the console then reloads its queue by REST while this module buffers the socket's
+// items, and applies them after (nothing is missed). The feed has no resume point: every dial
+// is a fresh start.
 
-import { backoffDelay, socketUrl } from "./transport.js";
+import { CONNECTION } from "./hooks.js";
+import { connect } from "./transport.js";
 
 /**
  * Keep the feed open. `load()` returns a promise that reloads state by REST; it runs after each
  * hello, while items are buffered. `onItems(items)` gets each frame's items in order;
- * `onStatus("connecting" | "live" | "stale")`. Return `{stop}`.
+ * `onStatus("connecting" | "live" | "stale")`: live once the reload after a hello is done.
+ * `connectImpl` is transport.js `connect` (a test passes fakes through `transportOptions`).
+ * Return the transport's handle (`stop`, `nudge`, `state`).
  */
 export function connectModFeed({
   path, load, onItems, onStatus = () => {}, onHello = () => {},
-  WebSocketImpl = globalThis.WebSocket, timers = globalThis, warn = (...a) => console.warn(...a),
+  connectImpl = connect, transportOptions = {}, warn = (...a) => console.warn(...a),
 }) {
-  let socket = null;
-  let attempt = 0;
-  let timer = null;
-  let stopped = false;
+  let socketState = CONNECTION.connecting;   // the transport's
+  let reported = null;
+  let generation = 0;   // one per hello: a reload that finishes for an older socket is ignored
+  let buffer = null;    // items that came while the REST reload runs
+  let loaded = false;   // the reload after this socket's hello is done
 
-  function open() {
-    timer = null;
-    if (stopped) return;
-    let ws;
+  function report() {
+    const state = socketState === CONNECTION.live && !loaded ? CONNECTION.connecting : socketState;
+    if (state === reported) return;
+    reported = state;
+    onStatus(state);
+  }
+
+  function hello(frame) {
+    generation += 1;
+    const mine = generation;
+    loaded = false;
+    buffer = [];
+    report();
+    onHello(frame);
+    let reload;
     try {
-      ws = new WebSocketImpl(socketUrl(path, null));
+      reload = Promise.resolve(load());
     } catch (err) {
-      warn("tweetwall: cannot open the moderators' feed", err);
-      retry();
-      return;
+      reload = Promise.reject(err);
     }
-    socket = ws;
-    let buffer = null; // items that came while the REST reload runs
-    ws.addEventListener("message", (msg) => {
-      if (ws !== socket) return;
-      let frame;
-      try {
-        frame = JSON.parse(msg.data);
-      } catch {
-        warn("tweetwall: ignoring a feed frame that is not JSON");
-        return;
-      }
-      if (frame.type === "hello") {
-        attempt = 0;
-        onHello(frame);
-        buffer = [];
-        Promise.resolve(load()).catch((err) => warn("tweetwall: reload failed", err)).finally(() => {
-          if (ws !== socket) return;
-          const items = buffer;
-          buffer = null;
-          onStatus("live");
-          if (items.length > 0) onItems(items);
-        });
-      } else if (frame.type === "mod") {
+    reload
+      .catch((err) => warn("tweetwall: reload failed", err))
+      .finally(() => {
+        if (mine !== generation) return;
+        const items = buffer;
+        buffer = null;
+        loaded = socketState === CONNECTION.live;   // else the socket dropped meanwhile
+        report();
+        if (items.length > 0) onItems(items);
+      });
+  }
+
+  function onFrame(frame) {
+    switch (frame && frame.type) {
+      case "hello":
+        hello(frame);
+        break;
+      case "mod": {
         const items = Array.isArray(frame.items) ? frame.items : [];
         if (buffer !== null) buffer.push(...items);
         else onItems(items);
-      } else {
-        warn("tweetwall: ignoring unknown feed frame type", frame.type);
+        break;
       }
-    });
-    ws.addEventListener("close", () => {
-      if (ws !== socket) return;
-      socket = null;
-      retry();
-    });
+      case "heartbeat":
+        break;   // the transport's watchdog has seen it: the feed is alive
+      default:
+        warn("tweetwall: ignoring unknown feed frame type", frame && frame.type);
+    }
   }
 
-  function retry() {
-    if (stopped) return;
-    onStatus(attempt === 0 ? "connecting" : "stale");
-    timers.clearTimeout(timer);
-    timer = timers.setTimeout(open, backoffDelay(attempt));
-    attempt += 1;
-  }
-
-  onStatus("connecting");
-  open();
-  return {
-    stop() {
-      stopped = true;
-      timers.clearTimeout(timer);
-      if (socket) socket.close(1000, "page closed");
-      socket = null;
+  return connectImpl({
+    path,
+    resume: () => null,
+    onFrame,
+    onStatus: (state) => {
+      socketState = state;
+      // A new socket must say hello and reload before the console is live again.
+      if (state !== CONNECTION.live) loaded = false;
+      report();
     },
-  };
+    warn,
+    ...transportOptions,
+  });
 }

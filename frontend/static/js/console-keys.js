@@ -1,6 +1,8 @@
 // The console's keyboard: one table of shortcuts, used to dispatch keys and to draw the help
 // overlay and the strip of keys at the bottom. No DOM beyond reading a KeyboardEvent.
 
+import { CONSOLE_SEL } from "./hooks.js";
+
 /**
  * Every shortcut: the keys (KeyboardEvent.key values), the command, a short word for the strip
  * at the bottom and a longer one for the help overlay.
@@ -24,7 +26,7 @@ const BY_KEY = new Map(SHORTCUTS.flatMap((s) => s.keys.map((k) => [k, s.command]
 /** Return whether the event's target takes typing (then only Escape is ours). */
 export function isTyping(target) {
   if (!target || typeof target.closest !== "function") return false;
-  return target.closest("input, textarea, select, [contenteditable=''], [contenteditable=true]") !== null;
+  return target.closest(CONSOLE_SEL.typing) !== null;
 }
 
 /**
@@ -37,7 +39,7 @@ export function commandFor(event) {
   if (isTyping(event.target)) return null;
   if (event.key === "Tab") {
     const t = event.target;
-    const inLists = !t || t === t.ownerDocument?.body || (typeof t.closest === "function" && t.closest("[data-list]") !== null);
+    const inLists = !t || t === t.ownerDocument?.body || (typeof t.closest === "function" && t.closest(CONSOLE_SEL.list) !== null);
     return inLists ? "switch" : null;
   }
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;

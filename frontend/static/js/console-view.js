@@ -2,6 +2,7 @@
 // with short-lived "decided by someone else" notes, toasts, and rows for the side panels.
 // createElement + textContent only.
 
+import { CARD, CONSOLE_ATTR, CONSOLE_CLASS, CONSOLE_SEL } from "./hooks.js";
 import { buildCard, el } from "./card.js";
 import { fullTime, relativeTime } from "./format.js";
 import { reasonParts, reasonTone } from "./console-queue.js";
@@ -12,7 +13,7 @@ const NOTE_MS = 2500;
 export function actionButton(action, label, key, tone = "") {
   const b = el("button", `btn btn--small btn--act${tone ? ` btn--${tone}` : ""}`);
   b.type = "button";
-  b.dataset.action = action;
+  b.setAttribute(CONSOLE_ATTR.action, action);
   b.append(el("span", "", label), el("kbd", "", key));
   b.setAttribute("tabindex", "-1");
   return b;
@@ -26,7 +27,7 @@ export function buildItem(post, { kind, reason = null, pendingMode = false }) {
   const li = el("li", `item item--${kind}`);
   li.setAttribute("role", "option");
   li.setAttribute("aria-selected", "false");
-  li.dataset.itemId = post.id;
+  li.setAttribute(CONSOLE_ATTR.itemId, post.id);
   const flags = el("div", "item__flags");
   if (kind === "queue") {
     const parts = reasonParts(reason);
@@ -56,7 +57,7 @@ export function buildItem(post, { kind, reason = null, pendingMode = false }) {
       actionButton("pin", post.pinned ? "Unpin" : "Pin", "p"), actionButton("block", "Block author", "b"));
   }
   li.append(actions);
-  if (post.pinned) li.dataset.pinned = "";
+  if (post.pinned) li.setAttribute(CONSOLE_ATTR.pinned, "");
   return li;
 }
 
@@ -79,9 +80,9 @@ export class ListView {
   /** Note that `id` was decided by someone else; shown if the item leaves within NOTE_MS. */
   note(id, text) {
     this.notes.set(id, text);
-    setTimeout(() => this.notes.delete(id), NOTE_MS);
-    const node = this.nodes.get(id);
-    if (node && node.li.dataset.decided !== undefined) node.li.querySelector(".item__note").textContent = text;
+    setTimeout(() => {
+      if (this.notes.get(id) === text) this.notes.delete(id);
+    }, NOTE_MS);
   }
 
   /** Make the DOM show `ids` in order; `versionOf(id)` changes when an item must be rebuilt. */
@@ -114,7 +115,7 @@ export class ListView {
         node = { li, version };
         this.nodes.set(id, node);
       }
-      while (cursor && cursor.dataset && cursor.dataset.decided !== undefined) cursor = cursor.nextSibling;
+      while (cursor && cursor.hasAttribute?.(CONSOLE_ATTR.decided)) cursor = cursor.nextSibling;
       if (node.li === cursor) cursor = cursor.nextSibling;
       else this.container.insertBefore(node.li, cursor);
     }
@@ -123,11 +124,11 @@ export class ListView {
 
   #ghost(id, li, note) {
     this.ghosts.set(id, li);
-    li.dataset.decided = "";
+    li.setAttribute(CONSOLE_ATTR.decided, "");
     li.setAttribute("aria-selected", "false");
     li.setAttribute("aria-disabled", "true");
-    for (const b of li.querySelectorAll("button")) b.disabled = true;
-    li.prepend(el("p", "item__note", note));
+    for (const b of li.querySelectorAll(CONSOLE_SEL.buttons)) b.disabled = true;
+    li.prepend(el("p", CONSOLE_CLASS.note, note));
     setTimeout(() => {
       li.remove();
       if (this.ghosts.get(id) === li) this.ghosts.delete(id);
@@ -156,21 +157,26 @@ export class ListView {
 
   /** Return the post id of the item holding `element`, or null. */
   idAt(element) {
-    const li = element && element.closest ? element.closest("li[data-item-id]") : null;
-    return li && li.dataset.decided === undefined ? li.dataset.itemId : null;
+    const li = element && element.closest ? element.closest(CONSOLE_SEL.item) : null;
+    return li && !li.hasAttribute(CONSOLE_ATTR.decided) ? li.getAttribute(CONSOLE_ATTR.itemId) : null;
   }
 
   /** Mark `id` busy (a request in flight) or not. */
   busy(id, on) {
     const node = this.nodes.get(id);
-    if (node) node.li.toggleAttribute("data-busy", on);
+    if (node) node.li.toggleAttribute(CONSOLE_ATTR.busy, on);
+  }
+
+  /** Return the link to the original post in the item of `id`, or null. */
+  originalLink(id) {
+    return this.nodes.get(id)?.li.querySelector(CONSOLE_SEL.original) ?? null;
   }
 }
 
 /** Show a short message at the bottom corner; `tone` "info" | "ok" | "warn" | "error". */
 export function toast(container, text, tone = "info", ms = 4000) {
-  const t = el("div", `toast toast--${tone}`, text);
-  t.dataset.tone = tone;
+  const t = el("div", `${CONSOLE_CLASS.toast} ${CONSOLE_CLASS.toast}--${tone}`, text);
+  t.setAttribute(CONSOLE_ATTR.tone, tone);
   container.append(t);
   while (container.childElementCount > 4) container.firstElementChild.remove();
   setTimeout(() => t.remove(), ms);
@@ -180,11 +186,11 @@ export function toast(container, text, tone = "info", ms = 4000) {
 /** Return a row for the activity log from an audit entry or a feed decision. */
 export function activityRow(d, words) {
   const li = el("li", `row row--log row--${d.action}`);
-  li.dataset.decisionId = String(d.id ?? "");
+  li.setAttribute(CONSOLE_ATTR.decisionId, String(d.id ?? ""));
   const time = el("time", "row__time", relativeTime(d.at));
   if (d.at) {
     time.setAttribute("datetime", d.at);
-    time.setAttribute("data-time", d.at);
+    time.setAttribute(CARD.time, d.at);
     time.setAttribute("title", fullTime(d.at));
   }
   const text = el("span", "row__text");
@@ -198,8 +204,8 @@ export function activityRow(d, words) {
   return li;
 }
 
-/** Return a row with a title, a sub line and a remove button carrying `data-*` from `data`. */
-export function removableRow(title, sub, buttonLabel, data) {
+/** Return a row with a title, a sub line and a remove button with the attributes in `attrs`. */
+export function removableRow(title, sub, buttonLabel, attrs) {
   const li = el("li", "row");
   const main = el("div", "row__main");
   const t = el("span", "row__title", title);
@@ -208,7 +214,7 @@ export function removableRow(title, sub, buttonLabel, data) {
   if (sub) main.append(el("span", "row__sub", sub));
   const b = el("button", "btn btn--small btn--ghost", buttonLabel);
   b.type = "button";
-  for (const [k, v] of Object.entries(data)) b.dataset[k] = String(v);
+  for (const [name, value] of Object.entries(attrs)) b.setAttribute(name, String(value));
   li.append(main, b);
   return li;
 }
