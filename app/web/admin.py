@@ -31,15 +31,20 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1")
 
 
+_WALLS = "walls a moderator may act on; empty: every wall"
+
+
 class UserIn(BaseModel):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=10, max_length=1000)
     role: str = "moderator"
+    walls: list[str] = Field(default_factory=list, max_length=200, description=_WALLS)
 
 
 class TokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     role: str = "moderator"
+    walls: list[str] = Field(default_factory=list, max_length=200, description=_WALLS)
 
 
 @router.post("/walls", status_code=201, response_model=WallOut,
@@ -90,14 +95,14 @@ async def list_users(accounts: AccountsDep, _: AdminDep) -> list[dict[str, Any]]
 @router.post("/users", status_code=201, response_model=UserCreatedOut,
              responses=errors(401, 403, (409, "The username is taken."),
                               (422, "A bad username, a short password or an unknown role.")))
-async def add_user(body: UserIn, accounts: AccountsDep, _: AdminDep) -> dict[str, str]:
-    """Create a user; return its name and role. 409: the name is taken; 422: a bad name,
-    password or role."""
+async def add_user(body: UserIn, accounts: AccountsDep, _: AdminDep) -> dict[str, Any]:
+    """Create a user (a moderator given `walls` acts on those only); return its name, role and
+    walls. 409: the name is taken; 422: a bad name, password, role or wall slug."""
     try:
-        await accounts.add_user(body.username, body.password, body.role)
+        await accounts.add_user(body.username, body.password, body.role, body.walls)
     except AccountError as err:
         raise HTTPException(409 if "exists" in str(err) else 422, str(err)) from None
-    return {"username": body.username, "role": body.role}
+    return {"username": body.username, "role": body.role, "walls": body.walls or None}
 
 
 @router.delete("/users/{username}", response_model=StatusOut,
@@ -121,14 +126,15 @@ async def list_tokens(accounts: AccountsDep, _: AdminDep) -> list[dict[str, Any]
 @router.post("/tokens", status_code=201, response_model=TokenCreatedOut,
              responses=errors(401, 403, (409, "A token with this name exists."),
                               (422, "A bad name or an unknown role.")))
-async def create_token(body: TokenIn, accounts: AccountsDep, _: AdminDep) -> dict[str, str]:
-    """Create an API token; return it with its name and role: the value is shown only in this
-    answer. 409: the name is taken; 422: a bad name or role."""
+async def create_token(body: TokenIn, accounts: AccountsDep, _: AdminDep) -> dict[str, Any]:
+    """Create an API token (a moderator token given `walls` acts on those only); return it
+    with its name, role and walls: the value is shown only in this answer. 409: the name is
+    taken; 422: a bad name, role or wall slug."""
     try:
-        token = await accounts.create_token(body.name, body.role)
+        token = await accounts.create_token(body.name, body.role, body.walls)
     except AccountError as err:
         raise HTTPException(409 if "exists" in str(err) else 422, str(err)) from None
-    return {"name": body.name, "role": body.role, "token": token}
+    return {"name": body.name, "role": body.role, "token": token, "walls": body.walls or None}
 
 
 @router.delete("/tokens/{name}", response_model=StatusOut,

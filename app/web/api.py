@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 
 from app.store.stats import wall_stats
 from app.walls import public
-from app.web.auth import MaybePrincipalDep
+from app.web.auth import MaybePrincipalDep, check_wall
 from app.web.deps import HubDep, IngestDep, StoreDep, WallDep
 from app.web.schemas import (
     HighlightsOut,
@@ -54,7 +54,8 @@ async def get_wall(wall: WallDep, hub: HubDep) -> dict[str, Any]:
 
 @router.get(
     "/walls/{slug}/posts", response_model=list[ModeratedPost] | list[WallPost],
-    responses=errors((401, "Listing pending or hidden posts needs a login."), 404),
+    responses=errors((401, "Listing pending or hidden posts needs a login."),
+                     (403, "A moderator of other walls listed pending or hidden posts."), 404),
 )
 async def wall_posts(
     wall: WallDep,
@@ -67,11 +68,13 @@ async def wall_posts(
     """Return the wall's posts in `state`, newest first, at most `limit`, older than the paging
     key `before`. Visible posts are public; pending and hidden ones are for moderators and
     carry `moderation` (state, reason, paging key). 401: pending or hidden without a login;
+    403: a moderator of other walls;
     404: no wall; 422: a bad parameter."""
     if state != "visible":
         if principal is None:
             raise HTTPException(401, "login required to list pending or hidden posts",
                                 headers={"WWW-Authenticate": "Bearer"})
+        check_wall(principal, wall.slug)
         return _as_stored(await store.wall_posts(wall.slug, state, limit, before,
                                                  reasons=True))
     return _as_stored(await store.wall_posts(wall.slug, "visible", limit, before))

@@ -1,11 +1,14 @@
 """Login, sessions, API tokens and the role checks every moderator and admin route uses.
 
 - `POST /api/v1/login` sets a server-side session cookie (random id, HttpOnly, SameSite=Strict,
-  Secure over https); failures are throttled per IP and per username with `Retry-After`.
+  Secure over https); failures are throttled per address and per (username, address) with
+  `Retry-After`: a stranger's wrong guesses never lock the real user out, who still signs in
+  from their own address. Behind a proxy the address is the client's only when the proxy is
+  trusted (`TWEETWALL_FORWARDED_ALLOW_IPS`); otherwise `X-Forwarded-For` is ignored.
 - A request with a session that changes state must come from our own origin (`Origin`, and
   `Sec-Fetch-Site` when the browser sends it); bearer-token requests are exempt (no ambient
   credential for another site to ride on).
-- No principal: 401. Wrong role: 403.
+- No principal: 401. Wrong role, or a moderator scoped to other walls: 403.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ __all__ = [
     "MaybePrincipalDep",
     "ModeratorDep",
     "authenticate",
+    "check_wall",
     "router",
 ]
 
@@ -42,24 +46,29 @@ router = APIRouter(prefix="/api/v1")
 
 
 class LoginThrottle:
-    """Failed logins allowed per IP and per username in a moving 15-minute window."""
+    """Failed logins allowed per address, and per (username, address), in a moving 15-minute
+    window. Never per username alone: that would let anyone lock a documented name out."""
 
-    def __init__(self, per_ip: int = 20, per_user: int = 5) -> None:
+    def __init__(self, per_address: int = 20, per_user_address: int = 5) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._ip = RateLimitItemPerMinute(per_ip, 15)
-        self._user = RateLimitItemPerMinute(per_user, 15)
+        self._address = RateLimitItemPerMinute(per_address, 15)
+        self._pair = RateLimitItemPerMinute(per_user_address, 15)
 
-    async def retry_after(self, ip: str, username: str) -> int | None:
+    def _keys(self, address: str, username: str) -> tuple[tuple[Any, str], ...]:
+        return ((self._address, f"ip:{address}"),
+                (self._pair, f"user:{username.casefold()}|ip:{address}"))
+
+    async def retry_after(self, address: str, username: str) -> int | None:
         """Return seconds to wait if either key is over its limit, else None."""
-        for item, key in ((self._ip, f"ip:{ip}"), (self._user, f"user:{username.casefold()}")):
+        for item, key in self._keys(address, username):
             if not await self._limiter.test(item, key):
                 stats = await self._limiter.get_window_stats(item, key)
                 return max(1, int(stats.reset_time - time.time()) + 1)
         return None
 
-    async def failed(self, ip: str, username: str) -> None:
-        await self._limiter.hit(self._ip, f"ip:{ip}")
-        await self._limiter.hit(self._user, f"user:{username.casefold()}")
+    async def failed(self, address: str, username: str) -> None:
+        for item, key in self._keys(address, username):
+            await self._limiter.hit(item, key)
 
 
 def get_accounts(conn: HTTPConnection) -> Accounts:
@@ -70,13 +79,15 @@ def get_accounts(conn: HTTPConnection) -> Accounts:
 AccountsDep = Annotated[Accounts, Depends(get_accounts)]
 
 
-async def authenticate(conn: HTTPConnection, accounts: Accounts) -> Principal | None:
-    """Return who is calling: a bearer token, else the session cookie, else None."""
+async def authenticate(conn: HTTPConnection, accounts: Accounts, *,
+                       touch: bool = True) -> Principal | None:
+    """Return who is calling: a bearer token, else the session cookie, else None. Without
+    `touch` the check does not count as the session's activity."""
     header = conn.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return await accounts.token(header[7:].strip())
     cookie = conn.cookies.get(COOKIE)
-    return await accounts.session(cookie) if cookie else None
+    return await accounts.session(cookie, touch=touch) if cookie else None
 
 
 def check_same_origin(conn: HTTPConnection) -> None:
@@ -96,12 +107,19 @@ async def maybe_principal(conn: HTTPConnection, accounts: AccountsDep) -> Princi
 MaybePrincipalDep = Annotated[Principal | None, Depends(maybe_principal)]
 
 
+def check_wall(principal: Principal, slug: str | None) -> None:
+    """Refuse (403) a principal acting on a wall outside its scope."""
+    if slug is not None and not principal.may_moderate(slug):
+        raise HTTPException(403, f"not a moderator of wall {slug!r}")
+
+
 def _require(admin: bool) -> Any:
     async def dependency(conn: HTTPConnection, principal: MaybePrincipalDep) -> Principal:
         if principal is None:
             raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Bearer"})
         if admin and not principal.is_admin:
             raise HTTPException(403, "admin role required")
+        check_wall(principal, conn.path_params.get("slug"))
         method = conn.scope.get("method", "GET")
         if principal.via == "session" and method not in SAFE_METHODS:
             check_same_origin(conn)

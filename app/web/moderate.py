@@ -18,9 +18,10 @@ from pydantic import BaseModel, Field
 
 from app.moderation import InvalidAction
 from app.modfeed import ModFeed
+from app.store.accounts import Accounts
 from app.store.announcements import InvalidAnnouncement
 from app.store.stats import wall_stats
-from app.web.auth import AccountsDep, ModeratorDep, authenticate
+from app.web.auth import AccountsDep, MaybePrincipalDep, ModeratorDep, authenticate
 from app.web.deps import (
     AnnouncementsDep,
     DecisionsDep,
@@ -96,7 +97,7 @@ async def act(
 
 
 @router.get("/api/v1/walls/{slug}/blocks", response_model=list[BlockOut],
-            responses=errors(401, 404))
+            responses=errors(401, 403, 404))
 async def list_blocks(wall: WallDep, _: ModeratorDep, mod: DecisionsDep) -> list[dict[str, Any]]:
     """Return the wall's block rules, oldest first."""
     return await mod.blocks(wall.slug)
@@ -131,8 +132,12 @@ async def remove_block(wall: WallDep, body: BlockIn, who: ModeratorDep,
 
 @router.get("/api/v1/walls/{slug}/announcements", response_model=list[AnnouncementOut],
             responses=errors(404))
-async def list_announcements(wall: WallDep, board: AnnouncementsDep) -> list[dict[str, Any]]:
-    """Return the wall's current and scheduled announcements (public: screens show them)."""
+async def list_announcements(wall: WallDep, board: AnnouncementsDep,
+                             who: MaybePrincipalDep = None) -> list[dict[str, Any]]:
+    """Return the announcements the wall's screens show now; a moderator of the wall also
+    gets the scheduled ones (`published: false`), which are not public before they start."""
+    if who is not None and who.may_moderate(wall.slug):
+        return await board.listing(wall.slug)
     return await board.current(wall.slug)
 
 
@@ -166,7 +171,7 @@ async def withdraw(wall: WallDep, announcement_id: int, who: ModeratorDep,
 
 
 @router.get("/api/v1/walls/{slug}/audit", response_model=list[AuditEntryOut],
-            responses=errors(401, 404))
+            responses=errors(401, 403, 404))
 async def audit(wall: WallDep, _: ModeratorDep, mod: DecisionsDep,
                 limit: int = 100) -> list[dict[str, Any]]:
     """Return the wall's decisions, newest first, at most `limit` (1 to 1000)."""
@@ -188,7 +193,8 @@ async def undo(wall: WallDep, who: ModeratorDep, mod: DecisionsDep,
         raise _refused(err) from None
 
 
-@router.get("/api/v1/walls/{slug}/queue", response_model=QueueOut, responses=errors(401, 404))
+@router.get("/api/v1/walls/{slug}/queue", response_model=QueueOut,
+            responses=errors(401, 403, 404))
 async def queue_counts(wall: WallDep, _: ModeratorDep, store: StoreDep, hub: HubDep,
                        ingest: IngestDep) -> dict[str, Any]:
     """Return the counts for the console header (posts by state, screens connected) with the
@@ -200,7 +206,7 @@ async def queue_counts(wall: WallDep, _: ModeratorDep, store: StoreDep, hub: Hub
 
 
 @router.get("/api/v1/walls/{slug}/screens", response_model=list[ScreenOut],
-            response_model_exclude_none=True, responses=errors(401, 404))
+            response_model_exclude_none=True, responses=errors(401, 403, 404))
 async def screens(wall: WallDep, _: ModeratorDep, hub: HubDep) -> list[dict[str, Any]]:
     """Return the screens connected to the wall with the health each last reported (seq,
     reconnects, DOM size, memory) and its age, so a console can spot a frozen projector."""
@@ -211,20 +217,42 @@ async def screens(wall: WallDep, _: ModeratorDep, hub: HubDep) -> list[dict[str,
 @router.websocket("/ws/moderate/{slug}")
 async def console_socket(ws: WebSocket, slug: str, settings: SettingsDep,
                          accounts: AccountsDep) -> None:
-    """The console's live feed: new posts with their state and reason, and every decision."""
+    """The console's live feed: new posts with their state and reason, and every decision.
+    Refused (1008) without a moderator of this wall; closed (1008) within `RECHECK_S` of a
+    logout, a session's expiry, a password change or the user's deletion."""
     if not origin_allowed(ws.headers.get("origin"), ws.headers.get("host"),
                           settings.allowed_origins):
         await ws.close(code=CLOSE_POLICY)
         return
     who = await authenticate(ws, accounts)
     store = ws.app.state.store
-    if who is None or slug not in {w.slug for w in store.walls()}:
+    if (who is None or slug not in {w.slug for w in store.walls()}
+            or not who.may_moderate(slug)):
         await ws.close(code=CLOSE_POLICY)
         return
     feed: ModFeed = ws.app.state.modfeed
     await ws.accept()
     async with feed.subscribe(slug, {"type": "hello", "user": who.name, "role": who.role}) as sub:
-        code = await run_socket(ws, sub, settings.hub.send_timeout_s)
+        sending = asyncio.create_task(run_socket(ws, sub, settings.hub.send_timeout_s))
+        watching = asyncio.create_task(_still_allowed(ws, accounts, slug))
+        done, _ = await asyncio.wait({sending, watching}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (sending, watching):
+            task.cancel()
+        await asyncio.gather(sending, watching, return_exceptions=True)
+        code = sending.result() if sending in done and not sending.exception() else CLOSE_POLICY
     with contextlib.suppress(Exception):
         async with asyncio.timeout(2):
             await ws.close(code=code)
+
+
+RECHECK_S = 2.0
+
+
+async def _still_allowed(ws: WebSocket, accounts: Accounts, slug: str) -> None:
+    """Return once the socket's credential no longer lets it moderate `slug` (checked every
+    `RECHECK_S` without counting as the user's activity)."""
+    while True:
+        await asyncio.sleep(RECHECK_S)
+        who = await authenticate(ws, accounts, touch=False)
+        if who is None or not who.may_moderate(slug):
+            return

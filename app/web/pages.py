@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from app.walls import public
-from app.web.auth import MaybePrincipalDep
+from app.web.auth import MaybePrincipalDep, check_wall
 from app.web.deps import StoreDep, WallDep
 
 __all__ = ["router"]
@@ -47,11 +47,13 @@ async def remote_viewer(request: Request, wall: WallDep) -> HTMLResponse:
 @router.get("/moderate/{slug}", response_class=HTMLResponse)
 async def moderator_console(request: Request, wall: WallDep,
                             who: MaybePrincipalDep) -> HTMLResponse:
-    """The console; without a session, the login form (401) that comes back here."""
+    """The console; without a session, the login form (401) that comes back here; 403 for a
+    moderator of other walls."""
     if who is None:
         return _templates(request).TemplateResponse(
             request, "login.html", {"wall": public(wall), "next": f"/moderate/{wall.slug}"},
             status_code=401)
+    check_wall(who, wall.slug)
     return _templates(request).TemplateResponse(
         request, "moderate.html",
         {"wall": public(wall), "user": {"name": who.name, "role": who.role},

@@ -198,6 +198,7 @@ class AnnouncementOut(BaseModel):
     text: str
     starts_at: Time | None
     ends_at: Time | None
+    published: bool = Field(True, description="false: scheduled, listed for moderators only")
 
 
 # -- accounts ------------------------------------------------------------------------------
@@ -212,6 +213,7 @@ class UserOut(BaseModel):
 class UserCreatedOut(BaseModel):
     username: str
     role: Role
+    walls: list[str] | None = Field(None, description="null: every wall")
 
 
 class TokenOut(BaseModel):
@@ -225,6 +227,7 @@ class TokenCreatedOut(BaseModel):
     name: str
     role: Role
     token: str = Field(description="the secret, shown only in this answer")
+    walls: list[str] | None = Field(None, description="null: every wall")
 
 
 class LoginOut(BaseModel):

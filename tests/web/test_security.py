@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
+import websockets
 
-from app.settings import Settings
+from app.models import Post
+from app.settings import Settings, WallConfig
 from tests.fakes.mastodon_api import FakeMastodon, make_status
 from tests.helpers import until
-from tests.web.conftest import logged_in, serve
+from tests.web.conftest import PASSWORD, Running, logged_in, serve
 
 
 @pytest.fixture
@@ -90,3 +96,105 @@ async def test_oversized_bodies_get_413_declared_or_not(
             headers={"Authorization": f"Bearer {token}"})
     assert declared.startswith("HTTP/1.1 413") and streamed.startswith("HTTP/1.1 413")
     assert fine.status_code == 201
+
+
+async def test_a_strangers_wrong_guesses_never_lock_the_moderator_out(
+    make_settings: Callable[..., Settings]
+) -> None:
+    """Five wrong passwords for `moderator` from one address throttle that address only: the
+    real moderator, from another address (told by a trusted proxy), still signs in."""
+    async with serve(make_settings(forwarded_allow_ips=["127.0.0.1"])) as srv:
+        await srv.app.state.accounts.add_user("moderator", PASSWORD, "moderator")
+        async with httpx.AsyncClient(base_url=srv.url) as c:
+            def attempt(password: str, address: str) -> Awaitable[httpx.Response]:
+                return c.post("/api/v1/login", json={"username": "moderator", "password": password},
+                              headers={"X-Forwarded-For": address})
+
+            stranger = [(await attempt("guess-number-x", "203.0.113.5")).status_code
+                        for _ in range(6)]
+            real = await attempt(PASSWORD, "198.51.100.7")
+    assert stranger == [401] * 5 + [429]
+    assert real.status_code == 200
+
+
+async def test_forwarded_addresses_from_an_untrusted_peer_are_ignored(
+    make_settings: Callable[..., Settings]
+) -> None:
+    """Without a trusted proxy, a client cannot escape the per-address limit by inventing
+    X-Forwarded-For addresses."""
+    async with serve(make_settings()) as srv:
+        async with httpx.AsyncClient(base_url=srv.url) as c:
+            codes = [(await c.post("/api/v1/login", json={"username": f"u{i}", "password": "x"},
+                                   headers={"X-Forwarded-For": f"198.51.100.{i}"})).status_code
+                     for i in range(21)]
+    assert codes == [401] * 20 + [429]
+
+
+async def _console(srv: Running, client: httpx.AsyncClient, slug: str = "w") -> Any:
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    return await websockets.connect(f"{srv.ws}/ws/moderate/{slug}", open_timeout=5,
+                                    additional_headers={"Cookie": cookie})
+
+
+@pytest.mark.parametrize("ending", ["logout", "password change", "user deleted", "expiry"])
+async def test_a_console_closes_within_seconds_when_its_session_ends(
+    make_settings: Callable[..., Settings], ending: str
+) -> None:
+    """The moderators' feed stops streaming pending and hidden posts within seconds of a
+    logout, a password change, the user's deletion or the session's expiry."""
+    async with serve(make_settings()) as srv:
+        client = await logged_in(srv, "alice", "moderator")
+        ws = await _console(srv, client)
+        assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "hello"
+        accounts = srv.app.state.accounts
+        if ending == "logout":
+            assert (await client.post("/api/v1/logout")).status_code == 200
+        elif ending == "password change":
+            await accounts.set_password("alice", "another long password")
+        elif ending == "user deleted":
+            await accounts.delete_user("alice")
+        else:
+            accounts.idle = timedelta(seconds=0.5)
+        start = time.monotonic()
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            async with asyncio.timeout(6):
+                while True:
+                    await ws.recv()
+        await client.aclose()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    assert time.monotonic() - start < 5
+
+
+async def test_a_moderator_scoped_to_one_wall_is_refused_on_another(
+    make_settings: Callable[..., Settings], post_factory: Callable[..., Post]
+) -> None:
+    """A moderator (or token) given --wall w acts on w; on wall `other` the routes, the
+    audit, the console page and the console socket answer 403 (1008); an admin has both."""
+    walls = [WallConfig(slug=s, title=s, hashtags=["ASNR14"], sources=[]) for s in ("w", "other")]
+    async with serve(make_settings(walls=walls)) as srv:
+        for slug in ("w", "other"):
+            await srv.admit(slug, post_factory(1))
+        alice = await logged_in(srv, "alice", "moderator", walls=("w",))
+        root = await logged_in(srv, "root", "admin")
+        token = await srv.app.state.accounts.create_token("w-script", "moderator", ["w"])
+        script = httpx.AsyncClient(base_url=srv.url, headers={"Authorization": f"Bearer {token}"})
+        results = {}
+        for who, client in (("alice", alice), ("token", script), ("root", root)):
+            for slug in ("w", "other"):
+                hide = await client.post(f"/api/v1/walls/{slug}/posts/x:100001/hide")
+                audit = await client.get(f"/api/v1/walls/{slug}/audit")
+                pending = await client.get(f"/api/v1/walls/{slug}/posts?state=hidden")
+                results[who, slug] = (hide.status_code, audit.status_code, pending.status_code)
+        page = await alice.get("/moderate/other")
+        with pytest.raises(websockets.InvalidStatus):
+            await _console(srv, alice, "other")
+        own = await _console(srv, alice, "w")
+        await own.close()
+        for c in (alice, root, script):
+            await c.aclose()
+    assert results["alice", "w"] == (200, 200, 200)
+    assert results["alice", "other"] == (403, 403, 403)
+    assert results["token", "w"] == (409, 200, 200)  # alice hid it first
+    assert results["token", "other"] == (403, 403, 403)
+    assert results["root", "other"] == (200, 200, 200)
+    assert page.status_code == 403
