@@ -47,7 +47,8 @@ class Subscription:
         self.after = 0  # the last seq this subscriber has been sent (or that its start covered)
         self.overflowed = False
         self.closed = False
-        self.health: dict[str, Any] | None = None  # what the screen last reported of itself
+        self.screen: int | None = None  # the named hall screen this is, opened with its key
+        self.health: dict[str, Any] | None = None  # what that screen last reported of itself
         self.sending_since: float | None = None  # loop time the current send began
 
     def offer(self, frame: str) -> None:
@@ -277,10 +278,23 @@ class Hub:
                 return events_frame(e for e in ch.log if e.seq > since)
         return snapshot_frame(ch.epoch, ch.seq, ch.wall, self._visible(ch))
 
-    def screens(self, slug: str) -> list[dict[str, Any]]:
-        """Return the health last reported by each connected screen of the wall."""
-        return [{**s.health, "backlog": s.backlog} for s in self._channel(slug).subscribers
-                if s.health is not None]
+    def screens(self, slug: str) -> dict[int, dict[str, Any]]:
+        """Return, by screen id, the newest health report of each named screen connected to
+        the wall (with its backlog); a named screen connected but silent has `{}`."""
+        found: dict[int, dict[str, Any]] = {}
+        for sub in self._channel(slug).subscribers:
+            if sub.screen is None:
+                continue
+            report = {**sub.health, "backlog": sub.backlog} if sub.health else {}
+            if sub.screen not in found or report.get("at", 0) > found[sub.screen].get("at", 0):
+                found[sub.screen] = report
+        return found
+
+    def forget_screen(self, slug: str, screen: int) -> None:
+        """A named screen was deleted: its open connections carry on as anonymous viewers."""
+        for sub in self._walls[slug].subscribers if slug in self._walls else ():
+            if sub.screen == screen:
+                sub.screen, sub.health = None, None
 
     def subscriber_count(self, slug: str | None = None) -> int:
         chans = [self._channel(slug)] if slug else list(self._walls.values())

@@ -27,9 +27,10 @@ from app.store import Commit, Store
 from app.store.accounts import Accounts
 from app.store.assets import Assets
 from app.store.decisions import Decisions
+from app.store.screens import Screens
 from app.store.store import Listener
 from app.walls import Walls
-from app.web import admin, api, auth, branding, health, live, moderate, pages
+from app.web import admin, api, auth, branding, health, live, moderate, pages, screens
 from app.web.auth import LoginThrottle
 from app.web.limits import BodyLimits
 from app.web.security import SecurityHeaders
@@ -84,6 +85,7 @@ async def start_services(app: FastAPI, settings: Settings) -> None:
     app.state.modfeed = modfeed
     app.state.accounts = Accounts(store)
     app.state.assets = Assets(store)
+    app.state.screens = Screens(store)
     app.state.login_throttle = LoginThrottle()
     app.state.metrics = build_registry(hub, walls.ingest)
     app.state.heartbeat = asyncio.create_task(_heartbeats(hub, modfeed, h.heartbeat_s))
@@ -120,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static", check_dir=False), "static")
     app.mount("/demo-media", StaticFiles(directory=MEDIA, check_dir=False), "demo-media")
-    for module in (pages, branding, auth, api, moderate, admin, live, health):
+    for module in (pages, branding, auth, api, moderate, screens, admin, live, health):
         app.include_router(module.router)
     return app
 

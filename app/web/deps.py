@@ -14,6 +14,7 @@ from app.settings import Settings
 from app.store import Store, WallInfo, WallNotFound
 from app.store.announcements import Announcements
 from app.store.decisions import Decisions
+from app.store.screens import Screens
 from app.walls import Walls
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "DecisionsDep",
     "HubDep",
     "IngestDep",
+    "ScreensDep",
     "SettingsDep",
     "StoreDep",
     "WallDep",
@@ -63,6 +65,11 @@ def get_announcements(conn: HTTPConnection) -> Announcements:
     return announcements
 
 
+def get_screens(conn: HTTPConnection) -> Screens:
+    screens: Screens = conn.app.state.screens
+    return screens
+
+
 def get_wall(slug: str, store: Annotated[Store, Depends(get_store)]) -> WallInfo:
     """Return the wall named in the path. Raises 404 for an unknown slug."""
     try:
@@ -78,4 +85,5 @@ IngestDep = Annotated[Ingest, Depends(get_ingest)]
 WallsDep = Annotated[Walls, Depends(get_walls)]
 DecisionsDep = Annotated[Decisions, Depends(get_decisions)]
 AnnouncementsDep = Annotated[Announcements, Depends(get_announcements)]
+ScreensDep = Annotated[Screens, Depends(get_screens)]
 WallDep = Annotated[WallInfo, Depends(get_wall)]

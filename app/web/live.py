@@ -17,7 +17,7 @@ import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app.hub import Overflow, Subscription, UnknownWall
-from app.web.deps import HubDep, SettingsDep
+from app.web.deps import HubDep, ScreensDep, SettingsDep
 from app.web.security import origin_allowed
 
 __all__ = ["CLOSE_POLICY", "CLOSE_TRY_AGAIN", "router", "run_socket"]
@@ -35,9 +35,11 @@ def _int(value: str | None) -> int | None:
 
 
 @router.websocket("/ws/walls/{slug}")
-async def wall_socket(ws: WebSocket, slug: str, hub: HubDep, settings: SettingsDep) -> None:
+async def wall_socket(ws: WebSocket, slug: str, hub: HubDep, settings: SettingsDep,
+                      screens: ScreensDep) -> None:
     """Stream the wall's frames from `(epoch, since)` on. A foreign Origin or an unknown wall
-    is refused (1008); a viewer that falls behind is closed with 1013 to resume."""
+    is refused (1008); a viewer that falls behind is closed with 1013 to resume. With
+    `?screen=KEY` a named hall screen may report its health."""
     if not origin_allowed(ws.headers.get("origin"), ws.headers.get("host"),
                           settings.allowed_origins):
         await ws.close(code=CLOSE_POLICY)  # before accept: the handshake is refused with 403
@@ -47,9 +49,14 @@ async def wall_socket(ws: WebSocket, slug: str, hub: HubDep, settings: SettingsD
         return
     epoch = ws.query_params.get("epoch")
     since = _int(ws.query_params.get("since"))
+    # A hall screen opened with its key is named; a wrong or withdrawn key still shows the wall
+    # (a projector must not go blank) but as an anonymous viewer, whose reports are ignored.
+    key = ws.query_params.get("screen")
+    screen = await screens.by_key(slug, key) if key else None
     await ws.accept()
     try:
         async with hub.subscribe(slug, epoch, since) as sub:
+            sub.screen = screen.id if screen else None
             code = await run_socket(ws, sub, settings.hub.send_timeout_s)
     except UnknownWall:
         code = CLOSE_POLICY
@@ -82,7 +89,7 @@ HEALTH_KEYS = {"kind": str, "seq": int, "reconnects": int, "dom_nodes": int, "ca
                "heap_mb": float, "uptime_s": float, "width": int, "height": int, "epoch": str}
 
 
-def read_health(text: str | None, peer: str) -> dict[str, Any] | None:
+def read_health(text: str | None) -> dict[str, Any] | None:
     """Return a screen's health report from a client message, keeping only known, typed,
     short fields; anything else (or malformed JSON) is ignored."""
     if not text or len(text) > 2048:
@@ -93,7 +100,7 @@ def read_health(text: str | None, peer: str) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or data.get("type") != "health":
         return None
-    report: dict[str, Any] = {"peer": peer, "at": time.time()}
+    report: dict[str, Any] = {"at": time.time()}
     for key, kind in HEALTH_KEYS.items():
         value = data.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -105,14 +112,14 @@ def read_health(text: str | None, peer: str) -> dict[str, Any] | None:
     return report
 
 
-async def _drain(ws: WebSocket, sub: Subscription | None = None) -> None:
-    peer = f"{ws.client.host}:{ws.client.port}" if ws.client else "?"
+async def _drain(ws: WebSocket, sub: Subscription) -> None:
+    """Read the client until it leaves; keep a named screen's health reports, ignore the rest."""
     with contextlib.suppress(WebSocketDisconnect):
         while True:
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            if sub is not None and (report := read_health(message.get("text"), peer)):
+            if sub.screen is not None and (report := read_health(message.get("text"))):
                 sub.health = report
 
 

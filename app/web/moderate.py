@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -39,7 +38,6 @@ from app.web.schemas import (
     BlockOut,
     DecisionOut,
     QueueOut,
-    ScreenOut,
     StatusOut,
     errors,
 )
@@ -203,15 +201,6 @@ async def queue_counts(wall: WallDep, _: ModeratorDep, store: StoreDep, hub: Hub
     return {"pending": stats["pending"], "visible": stats["posts"], "hidden": stats["hidden"],
             "viewers": hub.subscriber_count(wall.slug),
             "sources": [s.as_dict() for s in ingest.statuses(wall.slug)]}
-
-
-@router.get("/api/v1/walls/{slug}/screens", response_model=list[ScreenOut],
-            response_model_exclude_none=True, responses=errors(401, 403, 404))
-async def screens(wall: WallDep, _: ModeratorDep, hub: HubDep) -> list[dict[str, Any]]:
-    """Return the screens connected to the wall with the health each last reported (seq,
-    reconnects, DOM size, memory) and its age, so a console can spot a frozen projector."""
-    now = time.time()
-    return [{**s, "age_s": round(now - s["at"], 1)} for s in hub.screens(wall.slug)]
 
 
 @router.websocket("/ws/moderate/{slug}")

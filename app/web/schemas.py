@@ -22,7 +22,8 @@ from app.store.accounts import Role
 __all__ = [
     "AnnouncementOut", "AuditEntryOut", "BlockAddedOut", "BlockOut", "ColoursOut", "DecisionOut",
     "ErrorOut", "FieldError", "HighlightsOut", "InvalidOut", "LoginOut", "MeOut", "ModeratedPost",
-    "Moderation", "QueueOut", "ScreenOut", "SourceStatusOut", "StatsOut", "StatusOut",
+    "Moderation", "QueueOut", "ScreenCreatedOut", "ScreenIn", "ScreenOut", "SourceStatusOut",
+    "StatsOut", "StatusOut",
     "TokenCreatedOut", "TokenOut", "UserCreatedOut", "UserOut", "WallDetailOut", "WallOut",
     "WallPost", "errors",
 ]
@@ -134,10 +135,13 @@ class QueueOut(BaseModel):
 
 
 class ScreenOut(BaseModel):
-    """A connected screen's last health report; a field it did not report is left out."""
+    """A named hall screen and, when it is connected and has reported, its last health; a
+    field it did not report is left out."""
 
-    peer: str
-    at: float = Field(description="when it reported, epoch seconds")
+    id: int
+    name: str
+    connected: bool
+    at: float | None = Field(None, description="when it reported, epoch seconds")
     kind: str | None = None
     seq: int | None = None
     reconnects: int | None = None
@@ -148,8 +152,19 @@ class ScreenOut(BaseModel):
     width: int | None = None
     height: int | None = None
     epoch: str | None = None
-    backlog: int = Field(description="frames queued for it on the server")
-    age_s: float = Field(description="seconds since the report")
+    backlog: int | None = Field(None, description="frames queued for it on the server")
+    age_s: float | None = Field(None, description="seconds since the report")
+
+
+class ScreenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description='e.g. "Hall A, left"')
+
+
+class ScreenCreatedOut(BaseModel):
+    id: int
+    name: str
+    key: str = Field(description="the screen's secret, shown only in this answer")
+    url: str = Field(description="open this on the projector")
 
 
 # -- moderation ----------------------------------------------------------------------------

@@ -98,16 +98,19 @@ def test_brand_colours_must_pass_wcag_aa(text: str, background: str, ok: bool) -
 
 
 async def test_screens_report_health_and_can_be_reloaded(make_settings: Callable[..., Settings]) -> None:
-    """A screen's health report is listed for moderators; an admin's reload reaches screens."""
+    """A named screen's health report is listed for moderators; an admin's reload reaches it."""
     async with serve(make_settings()) as srv:
         c = await admin_client(srv, srv.url)
-        async with websockets.connect(f"{srv.ws}/ws/walls/w") as ws:
+        made = (await c.post("/api/v1/walls/w/screens", json={"name": "Hall A, left"})).json()
+        key = made["url"].split("screen=")[1]
+        async with websockets.connect(f"{srv.ws}/ws/walls/w?screen={key}") as ws:
             json.loads(await ws.recv())
             await ws.send(json.dumps({"type": "health", "kind": "hall", "seq": 0, "reconnects": 2,
                                       "dom_nodes": 812, "heap_mb": 21.5, "evil": "<script>"}))
             async with asyncio.timeout(3):
-                while not (screens := (await c.get("/api/v1/walls/w/screens")).json()):
+                while "dom_nodes" not in (screens := (await c.get("/api/v1/walls/w/screens")).json())[0]:
                     await asyncio.sleep(0.05)
+            assert screens[0]["name"] == "Hall A, left" and screens[0]["connected"] is True
             assert screens[0]["kind"] == "hall" and screens[0]["dom_nodes"] == 812
             assert "evil" not in screens[0]
             r = await c.post("/api/v1/walls/w/reload")

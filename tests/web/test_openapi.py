@@ -167,4 +167,5 @@ def test_models_keep_every_key_the_app_sends() -> None:
     assert WallOut.model_validate(wall).model_dump(mode="json") == wall
     status = SourceStatus("x", extra={"reads": 3, "budget": {"left": 1}}).as_dict()
     assert SourceStatusOut.model_validate(status).model_dump(mode="json") == status
-    assert set(HEALTH_KEYS) | {"peer", "at", "backlog", "age_s"} == set(ScreenOut.model_fields)
+    assert set(HEALTH_KEYS) | {"id", "name", "connected", "at", "backlog", "age_s"} == set(
+        ScreenOut.model_fields)

@@ -198,3 +198,43 @@ async def test_a_moderator_scoped_to_one_wall_is_refused_on_another(
     assert results["token", "other"] == (403, 403, 403)
     assert results["root", "other"] == (200, 200, 200)
     assert page.status_code == 403
+
+
+async def test_only_named_screens_report_and_the_list_is_bounded(
+    make_settings: Callable[..., Settings]
+) -> None:
+    """Anonymous sockets claiming to be hall screens (with forged figures) are never listed;
+    a named screen is, without anyone's address; a wall has at most 50 named screens; a
+    deleted screen's key stops counting."""
+    async with serve(make_settings()) as srv:
+        admin = await logged_in(srv, "root")
+        made = (await admin.post("/api/v1/walls/w/screens", json={"name": "Hall A"})).json()
+        forged = {"type": "health", "kind": "hall", "seq": 999999, "dom_nodes": 1}
+        sockets = [await websockets.connect(f"{srv.ws}/ws/walls/w", open_timeout=5)
+                   for _ in range(20)]
+        sockets.append(await websockets.connect(f"{srv.ws}/ws/walls/w?screen=not-a-key"))
+        named = await websockets.connect(made["url"].replace("http://", "ws://")
+                                         .replace("/walls/", "/ws/walls/"))
+        for ws in [*sockets, named]:
+            await ws.recv()
+            await ws.send(json.dumps(forged | {"seq": 7} if ws is named else forged))
+
+        async def reported() -> bool:
+            listed = (await admin.get("/api/v1/walls/w/screens")).json()
+            return "seq" in listed[0]
+
+        await until(reported, 5)
+        listed = (await admin.get("/api/v1/walls/w/screens")).json()
+        for i in range(49):
+            assert (await admin.post("/api/v1/walls/w/screens",
+                                     json={"name": f"Room {i}"})).status_code == 201
+        over = await admin.post("/api/v1/walls/w/screens", json={"name": "One too many"})
+        gone = await admin.delete(f"/api/v1/walls/w/screens/{made['id']}")
+        after = [s for s in (await admin.get("/api/v1/walls/w/screens")).json()
+                 if s["name"] == "Hall A"]
+        for ws in [*sockets, named]:
+            await ws.close()
+        await admin.aclose()
+    assert [(s["name"], s["seq"]) for s in listed] == [("Hall A", 7)]
+    assert not any("peer" in s or "127.0.0.1" in json.dumps(s) for s in listed)
+    assert over.status_code == 409 and gone.status_code == 200 and after == []
