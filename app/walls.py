@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,21 +70,27 @@ def public_host(url: str) -> bool:
     return "." in host and host != "localhost" and not host.endswith(_PRIVATE_SUFFIXES)
 
 
-def _untrusted_problem(cfg: WallConfig, settings: Settings) -> str | None:
-    """Return why an admin's wall settings would reach the server's files or network, or None.
-    The config file is the operator's and is trusted; the admin API is not."""
-    if cfg.replay_file is not None:
+def _checked(cfg: WallConfig, settings: Settings, keys: Iterable[str]) -> WallConfig:
+    """Return an admin's wall settings with the replay file resolved in the replay folder.
+    Raises InvalidWall when the `keys` an admin set would reach files outside that folder or
+    hosts off the public internet. The config file is the operator's and is trusted; the
+    admin API is not."""
+    keys = set(keys)
+    if "replay_file" in keys and cfg.replay_file is not None:
         folder = settings.replay_dir
         if folder is None:
-            return "replay_file: set TWEETWALL_REPLAY_DIR to allow replay files from the API"
+            raise InvalidWall("replay_file: set TWEETWALL_REPLAY_DIR to allow replay files "
+                              "from the API")
         path = (folder / cfg.replay_file).resolve()
         if not path.is_relative_to(folder.resolve()) or not path.is_file():
-            return f"replay_file: not a file in the replay folder: {str(cfg.replay_file)!r}"
-    if not settings.allow_private_instances:
+            raise InvalidWall(f"replay_file: not a file in the replay folder: "
+                              f"{str(cfg.replay_file)!r}")
+        cfg = cfg.model_copy(update={"replay_file": path})
+    if "mastodon_instances" in keys and not settings.allow_private_instances:
         for url in cfg.mastodon_instances or ():
             if not public_host(url):
-                return f"mastodon_instances: not an https public host: {url!r}"
-    return None
+                raise InvalidWall(f"mastodon_instances: not an https public host: {url!r}")
+    return cfg
 
 
 def _stored(cfg: WallConfig) -> dict[str, Any]:
@@ -137,8 +143,8 @@ class Walls:
         be public https hosts. Raises WallExists, InvalidWall."""
         if cfg.slug in {w.slug for w in self.store.walls()}:
             raise WallExists(f"wall {cfg.slug!r} exists")
-        if not trusted and (problem := _untrusted_problem(cfg, self.settings)):
-            raise InvalidWall(problem)
+        if not trusted:
+            cfg = _checked(cfg, self.settings, ("replay_file", "mastodon_instances"))
         info = await self.store.create_wall(cfg.slug, cfg.title or cfg.slug, _stored(cfg))
         await self._load(info)
         self.ingest.start([cfg])
@@ -160,10 +166,7 @@ class Walls:
             where = ".".join(str(p) for p in first["loc"])
             raise InvalidWall(f"{where}: {first['msg']}") from None
         # Only what this change sets is checked: the config file's own values stay trusted.
-        touched = cfg.model_copy(update={k: getattr(cfg, k) if k in changes else None
-                                         for k in ("replay_file", "mastodon_instances")})
-        if problem := _untrusted_problem(touched, self.settings):
-            raise InvalidWall(problem)
+        cfg = _checked(cfg, self.settings, changes)
         return await self._save(info, cfg.title or info.title, _stored(cfg))
 
     async def _save(self, info: WallInfo, title: str, config: dict[str, Any]) -> WallInfo:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import TypeAdapter
 
+from app.clock import iso
 from app.store.stats import wall_stats
 from app.walls import public
 from app.web.auth import MaybePrincipalDep, check_wall
@@ -20,6 +21,7 @@ from app.web.deps import HubDep, IngestDep, StoreDep, WallDep
 from app.web.schemas import (
     HighlightsOut,
     ModeratedPost,
+    PublicSourceOut,
     SourceStatusOut,
     StatsOut,
     WallDetailOut,
@@ -106,9 +108,23 @@ async def get_stats(wall: WallDep, store: StoreDep) -> dict[str, Any]:
     return await wall_stats(store, wall.slug)
 
 
-@router.get("/walls/{slug}/sources", response_model=list[SourceStatusOut],
+# What the public may know of a source that is not running: a state and a generic reason,
+# never the error text (it can hold hosts, paths and upstream messages).
+_PUBLIC_REASONS = {"stopped": "not available on this wall", "backoff": "temporarily unavailable",
+                   "rate_limited": "rate limited, catching up shortly",
+                   "waiting": "waiting for its next read", "finished": "finished"}
+
+
+@router.get("/walls/{slug}/sources",
+            response_model=list[SourceStatusOut] | list[PublicSourceOut],
             responses=errors(404))
-async def wall_sources(wall: WallDep, ingest: IngestDep) -> list[dict[str, Any]]:
-    """Return the status of each source of the wall (state, last success and error, figures
-    of its own). 404: no wall."""
-    return [s.as_dict() for s in ingest.statuses(wall.slug)]
+async def wall_sources(wall: WallDep, ingest: IngestDep,
+                       who: MaybePrincipalDep = None) -> list[dict[str, Any]]:
+    """Return each source of the wall: to the public its state, a generic reason, its last
+    success and post count; to a moderator of the wall also the error and the source's own
+    figures. 404: no wall."""
+    statuses = ingest.statuses(wall.slug)
+    if who is not None and who.may_moderate(wall.slug):
+        return [s.as_dict() for s in statuses]
+    return [{"source": s.source, "state": s.state, "reason": _PUBLIC_REASONS.get(s.state),
+             "last_success": iso(s.last_success), "posts": s.posts} for s in statuses]

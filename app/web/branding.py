@@ -20,7 +20,7 @@ from app.store import WallInfo
 from app.store.assets import Assets
 from app.walls import Walls, public
 from app.web.auth import AdminDep
-from app.web.deps import WallDep, WallsDep
+from app.web.deps import SettingsDep, WallDep, WallsDep
 from app.web.schemas import WallOut, errors
 
 __all__ = ["MAX_IMAGE_BYTES", "router"]
@@ -38,15 +38,23 @@ def _assets(request: Request) -> Assets:
 
 @router.get("/walls/{slug}/qr.svg", response_class=Response, responses={
     200: {"content": {"image/svg+xml": {}}, "description": "The QR code."}, **errors(404)})
-async def qr_code(request: Request, wall: WallDep) -> Response:
-    """Return a QR code (SVG) for the wall's join link (default: its remote viewer page).
-    404: no wall."""
-    url = wall.config.get("join_url") or str(request.url_for("remote_viewer", slug=wall.slug))
+async def qr_code(request: Request, wall: WallDep, settings: SettingsDep) -> Response:
+    """Return a QR code (SVG) for the wall's join link (default: its remote viewer page at
+    TWEETWALL_PUBLIC_URL). 404: no wall.
+
+    Without a configured address the link is built from the request's `Host`, which a client
+    chooses: that answer is never cached by anyone else, so no cache can be poisoned."""
+    url = wall.config.get("join_url")
+    if url is None and settings.public_url:
+        url = f"{settings.public_url}/walls/{wall.slug}/live"
+    cache = "public, max-age=300"
+    if url is None:
+        url, cache = str(request.url_for("remote_viewer", slug=wall.slug)), "private, no-store"
     buf = io.BytesIO()
     segno.make(url, error="m").save(buf, kind="svg", scale=10, border=2, dark="#000000",
                                     light="#ffffff", xmldecl=False, svgns=True)
     return Response(buf.getvalue(), media_type="image/svg+xml",
-                    headers={"Cache-Control": "public, max-age=300"})
+                    headers={"Cache-Control": cache})
 
 
 @router.get("/walls/{slug}/assets/{asset_id}", response_class=Response, responses={

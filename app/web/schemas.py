@@ -22,10 +22,9 @@ from app.store.accounts import Role
 __all__ = [
     "AnnouncementOut", "AuditEntryOut", "BlockAddedOut", "BlockOut", "ColoursOut", "DecisionOut",
     "ErrorOut", "FieldError", "HighlightsOut", "InvalidOut", "LoginOut", "MeOut", "ModeratedPost",
-    "Moderation", "QueueOut", "ScreenCreatedOut", "ScreenIn", "ScreenOut", "SourceStatusOut",
-    "StatsOut", "StatusOut",
-    "TokenCreatedOut", "TokenOut", "UserCreatedOut", "UserOut", "WallDetailOut", "WallOut",
-    "WallPost", "errors",
+    "Moderation", "PublicSourceOut", "QueueOut", "ScreenCreatedOut", "ScreenIn", "ScreenOut",
+    "SourceStatusOut", "StatsOut", "StatusOut", "TokenCreatedOut", "TokenOut", "UserCreatedOut",
+    "UserOut", "WallDetailOut", "WallOut", "WallPost", "errors",
 ]
 
 Time = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
@@ -123,6 +122,16 @@ class SourceStatusOut(BaseModel):
     last_error: str | None
     last_error_at: Time | None
     next_poll: Time | None
+    posts: int
+
+
+class PublicSourceOut(BaseModel):
+    """One source of a wall as the public sees it: no error text, no figures."""
+
+    source: str
+    state: SourceState
+    reason: str | None = Field(description="a generic reason when it is not running")
+    last_success: Time | None
     posts: int
 
 

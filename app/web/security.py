@@ -51,6 +51,10 @@ class SecurityHeaders:
                 headers.setdefault("Referrer-Policy", "no-referrer")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+                if scope.get("scheme") == "https":
+                    # Only over https (directly or from a trusted proxy): browsers ignore it on
+                    # http, and a wrong one would lock a plain-http demo out.
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

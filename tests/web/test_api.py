@@ -8,7 +8,7 @@ import httpx
 
 from app.models import Post
 from app.settings import Settings
-from tests.web.conftest import serve
+from tests.web.conftest import logged_in, serve
 
 
 async def test_walls_posts_and_stats(make_settings: Callable[..., Settings], post_factory: Callable[..., Post]) -> None:
@@ -46,14 +46,19 @@ async def test_bad_input_is_a_clear_4xx_never_a_500(make_settings: Callable[...,
 
 
 async def test_source_status_is_listed(make_settings: Callable[..., Settings], tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Each source of a wall reports its state; a source without credentials says why."""
+    """Each source of a wall reports its state: the public a generic reason only, a
+    moderator why (a source without credentials names the missing setting)."""
     from app.settings import WallConfig
 
     wall = WallConfig(slug="w", hashtags=["ASNR14"], sources=["x"])
     async with serve(make_settings(walls=[wall])) as srv, httpx.AsyncClient(base_url=srv.url) as http:
-        status = (await http.get("/api/v1/walls/w/sources")).json()
-    assert status[0]["source"] == "x" and status[0]["state"] == "stopped"
-    assert "TWEETWALL_X_BEARER_TOKEN" in status[0]["last_error"]
+        public = (await http.get("/api/v1/walls/w/sources")).json()
+        moderator = await logged_in(srv, "alice", "moderator")
+        detailed = (await moderator.get("/api/v1/walls/w/sources")).json()
+        await moderator.aclose()
+    assert public == [{"source": "x", "state": "stopped", "reason": "not available on this wall",
+                       "last_success": None, "posts": 0}]
+    assert "TWEETWALL_X_BEARER_TOKEN" in detailed[0]["last_error"]
 
 
 async def test_health_readiness_metrics_and_headers(make_settings: Callable[..., Settings]) -> None:

@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -238,3 +239,78 @@ async def test_only_named_screens_report_and_the_list_is_bounded(
     assert [(s["name"], s["seq"]) for s in listed] == [("Hall A", 7)]
     assert not any("peer" in s or "127.0.0.1" in json.dumps(s) for s in listed)
     assert over.status_code == 409 and gone.status_code == 200 and after == []
+
+
+async def test_behind_a_tls_proxy_the_cookie_is_secure_and_hsts_is_sent(
+    make_settings: Callable[..., Settings]
+) -> None:
+    """Behind a trusted proxy terminating TLS, the session cookie is Secure and responses carry
+    HSTS; the same header from an untrusted peer changes nothing."""
+    async def login(settings: Settings, name: str) -> httpx.Response:
+        async with serve(settings) as srv:
+            await srv.app.state.accounts.add_user(name, PASSWORD, "moderator")
+            async with httpx.AsyncClient(base_url=srv.url) as c:
+                return await c.post("/api/v1/login", json={"username": name,
+                                                           "password": PASSWORD},
+                                    headers={"X-Forwarded-Proto": "https"})
+
+    proxied = await login(make_settings(forwarded_allow_ips=["127.0.0.1"]), "alice")
+    direct = await login(make_settings(), "bob")
+    assert "secure" in proxied.headers["set-cookie"].lower()
+    assert proxied.headers["strict-transport-security"].startswith("max-age=")
+    assert "secure" not in direct.headers["set-cookie"].lower()
+    assert "strict-transport-security" not in direct.headers
+
+
+async def test_the_qr_code_never_trusts_a_host_header_in_a_shared_cache(
+    make_settings: Callable[..., Settings]
+) -> None:
+    """With TWEETWALL_PUBLIC_URL the QR code encodes that address whatever Host says, and may be
+    cached; without it, an answer built from Host is marked private, no-store."""
+    forged = {"Host": "evil.example"}
+    async with serve(make_settings(public_url="https://wall.example.org")) as srv:
+        async with httpx.AsyncClient(base_url=srv.url) as c:
+            configured = await c.get("/walls/w/qr.svg", headers=forged)
+            viewer = await c.get("/walls/w/qr.svg")
+    async with serve(make_settings()) as srv:
+        async with httpx.AsyncClient(base_url=srv.url) as c:
+            fallback = await c.get("/walls/w/qr.svg", headers=forged)
+    assert configured.content == viewer.content
+    assert configured.headers["cache-control"].startswith("public")
+    assert fallback.headers["cache-control"] == "private, no-store"
+
+
+async def test_admin_input_stays_off_the_servers_files_and_private_network(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    """A wall created or changed over the API may replay only files in the replay folder and
+    name only https Mastodon hosts on the public internet (422 otherwise)."""
+    folder = tmp_path / "replays"
+    folder.mkdir()
+    (folder / "meeting.jsonl").write_text("")
+    (tmp_path / "secret.jsonl").write_text("")
+    async with serve(make_settings(replay_dir=folder)) as srv:
+        admin = await logged_in(srv, "root")
+
+        async def create(slug: str, **fields: Any) -> int:
+            r = await admin.post("/api/v1/walls", json={"slug": slug, "hashtags": ["ASNR14"],
+                                                        "sources": ["replay"], **fields})
+            return r.status_code
+
+        codes = {
+            "dev zero": await create("a", replay_file="/dev/zero"),
+            "outside": await create("b", replay_file=str(tmp_path / "secret.jsonl")),
+            "climbing out": await create("c", replay_file="../secret.jsonl"),
+            "inside": await create("d", replay_file="meeting.jsonl"),
+            "plain http": await create("e", mastodon_instances=["http://neuro.example"]),
+            "loopback": await create("f", mastodon_instances=["https://127.0.0.1:8443"]),
+            "private": await create("g", mastodon_instances=["https://10.1.2.3"]),
+            "internal name": await create("h", mastodon_instances=["https://mastodon.internal"]),
+            "public": await create("i", mastodon_instances=["https://neuro.example"]),
+        }
+        changed = await admin.patch("/api/v1/walls/w", json={"replay_file": "/etc/passwd"})
+        await admin.aclose()
+    assert codes == {"dev zero": 422, "outside": 422, "climbing out": 422, "inside": 201,
+                     "plain http": 422, "loopback": 422, "private": 422, "internal name": 422,
+                     "public": 201}
+    assert changed.status_code == 422
