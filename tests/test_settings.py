@@ -74,3 +74,26 @@ def test_missing_config_file_is_reported(tmp_path: Path) -> None:
     """A config path that does not exist fails with a clear message."""
     with pytest.raises(ConfigError, match="no such config file"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_mastodon_tokens_are_keyed_by_https_instance(tmp_path: Path) -> None:
+    """Per-instance Mastodon tokens come from the config file, keyed by an https instance URL;
+    a token keyed by a plain-http URL stops the start with one line."""
+    from app.ingest.factory import mastodon_tokens
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('mastodon_instances = ["https://own.example"]\nmastodon_token = "global"\n'
+                   '[mastodon_tokens]\n"https://Neuro.Social/" = "per-instance"\n')
+    assert mastodon_tokens(load_settings(cfg)) == {"https://neuro.social": "per-instance",
+                                                   "https://own.example": "global"}
+    cfg.write_text('[mastodon_tokens]\n"http://neuro.social" = "t"\n')
+    with pytest.raises(ConfigError, match="https instance URL"):
+        load_settings(cfg)
+
+
+def test_the_public_url_is_an_http_url(tmp_path: Path) -> None:
+    """TWEETWALL_PUBLIC_URL must be an http(s) URL; a trailing slash is dropped."""
+    assert load_settings(public_url="https://wall.example.org/").public_url == \
+        "https://wall.example.org"
+    with pytest.raises(ConfigError, match="public_url"):
+        load_settings(public_url="javascript:alert(1)")
