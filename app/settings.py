@@ -24,7 +24,9 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = [
+    "DEFAULT_CATEGORIES",
     "BlueskySettings",
+    "Category",
     "Colours",
     "ConfigError",
     "HubSettings",
@@ -100,6 +102,39 @@ class Colours(_Section):
         return self
 
 
+CATEGORY = re.compile(r"^[^\s|][^|]{0,39}$")
+
+
+class Category(_Section):
+    """A kind of account a moderator can assign (docs/report.md): its `name`, and the `plural`
+    the report's sentence uses ("12 non-specialists"). Given as a plain string in the config
+    file, the plural is the name with an "s"."""
+
+    name: str = Field(min_length=1, max_length=40)
+    plural: str | None = Field(None, min_length=1, max_length=80)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, v: Any) -> Any:
+        return {"name": v} if isinstance(v, str) else v
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        v = " ".join(v.split())
+        if not CATEGORY.match(v):
+            raise ValueError(f"a category is 1-40 characters without '|', got {v!r}")
+        return v
+
+    @property
+    def label(self) -> str:
+        """The plural, as the report's sentence says it."""
+        return self.plural or f"{self.name}s"
+
+
+DEFAULT_CATEGORIES = ("attendee", "remote attendee", "non-specialist", "institution")
+
+
 class WallConfig(_Section):
     slug: str
     title: str = ""
@@ -118,6 +153,17 @@ class WallConfig(_Section):
     slide_interval_s: int = Field(0, ge=0, description="0: no slides; else seconds between them")
     idle_after_s: int = Field(90, ge=10, description="quiet time before highlights rotate in")
     reload: str | None = None
+    # The kinds of account moderators sort the wall's participants into, for the report.
+    categories: list[Category] = Field(
+        default_factory=lambda: [Category(name=n) for n in DEFAULT_CATEGORIES])
+
+    @field_validator("categories")
+    @classmethod
+    def _distinct(cls, v: list[Category]) -> list[Category]:
+        names = [c.name.casefold() for c in v]
+        if dupes := sorted({n for n in names if names.count(n) > 1}):
+            raise ValueError(f"category {dupes[0]!r} is listed twice")
+        return v
 
     @field_validator("join_url")
     @classmethod

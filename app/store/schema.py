@@ -24,8 +24,9 @@ from sqlalchemy import (
 )
 
 __all__ = [
-    "announcements", "api_tokens", "assets", "blocks", "cursors", "decisions", "events", "metadata",
-    "posts", "screens", "sessions", "tombstones", "user_walls", "users", "wall_posts", "walls",
+    "account_categories", "announcements", "api_tokens", "assets", "blocks", "cursors",
+    "decisions", "events", "metadata", "posts", "screens", "sessions", "tombstones",
+    "user_walls", "users", "wall_posts", "walls",
 ]
 
 metadata = MetaData()
@@ -207,4 +208,19 @@ events = Table(
     Column("type", String(16), nullable=False),
     Column("payload", JSON, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# The category a moderator gave an account on a wall (attendee, institution...), for the
+# report. Keyed like posts' authors, by network and the network's own id, so a renamed
+# handle keeps its category; `handle` is only what the moderator saw.
+account_categories = Table(
+    "account_categories",
+    metadata,
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(16), primary_key=True),
+    Column("author_id", Text, primary_key=True),
+    Column("handle", Text, nullable=False, default=""),
+    Column("category", String(40), nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
