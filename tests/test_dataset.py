@@ -219,3 +219,24 @@ def test_media_files_exist_and_svgs_are_inert(posts: list[Post]) -> None:
         assert not re.search(r"\son\w+\s*=", low), f.name
         assert 'href="http' not in low and "href='http" not in low
         assert "url(http" not in low and "@import" not in low
+
+
+def test_categories_name_real_accounts_and_match_the_manifest(
+    posts: list[Post], manifest: dict[str, Any]
+) -> None:
+    """categories.json gives real accounts of the meeting (`{source}:{author id}`), each once,
+    a category of its own list; the manifest's category counts are its counts, and every
+    account is categorised but the hostile ones."""
+    data = json.loads((DATA / "categories.json").read_text(encoding="utf-8"))
+    authors = {f"{p.source}:{p.author.id}": p.author.handle for p in posts}
+    accounts = [a["account"] for a in data["accounts"]]
+    assert len(accounts) == len(set(accounts))
+    assert set(accounts) <= set(authors)
+    assert {a["category"] for a in data["accounts"]} <= set(data["categories"])
+    assert all(authors[a["account"]] == a["handle"] for a in data["accounts"])
+    counts = Counter(a["category"] for a in data["accounts"])
+    assert manifest["categories"] == {c: counts[c] for c in data["categories"]}
+    assert list(manifest["categories"]) == data["categories"]
+    assert manifest["categories"] == {"attendee": 20, "remote attendee": 8,
+                                      "non-specialist": 12, "institution": 8}
+    assert manifest["uncategorised"] == len(authors) - len(accounts) == 3

@@ -1,4 +1,4 @@
-"""Generate app/data/meeting/{meeting.jsonl,manifest.json,media/*.svg} from the data files.
+"""Generate app/data/meeting/{meeting.jsonl,manifest.json,categories.json,media/*.svg}.
 
     .venv/bin/python tools/make_meeting.py            # rewrite app/data/meeting
     .venv/bin/python tools/make_meeting.py --check    # exit 1 if the committed files differ
@@ -22,7 +22,15 @@ from typing import Any
 from app.models import Post
 
 from .assemble import build_entries, make_reposts, set_metrics
-from .data import HERE, load_accounts, load_meeting, load_photos, load_posts
+from .data import (
+    HERE,
+    Account,
+    load_accounts,
+    load_categories,
+    load_meeting,
+    load_photos,
+    load_posts,
+)
 from .media import write_media
 from .wire import setup_accounts
 
@@ -30,10 +38,23 @@ ROOT = HERE.parent.parent
 OUT = ROOT / "app" / "data" / "meeting"
 
 
+def categories(accounts: list[Account], kinds: dict[str, str], hashtag: str
+               ) -> dict[str, Any]:
+    """Return categories.json: the report's categories in order and each categorised account
+    (`{source}:{author id}`, as the report names it), by category then handle."""
+    order = list(kinds.values())
+    chosen = sorted((a for a in accounts if a.kind in kinds),
+                    key=lambda a: (order.index(kinds[a.kind]), a.handle.casefold()))
+    return {"hashtag": "#" + hashtag, "categories": order,
+            "accounts": [{"account": f"{a.source}:{a.id}", "handle": a.handle,
+                          "category": kinds[a.kind]} for a in chosen]}
+
+
 def generate(out: Path, data: Path = HERE) -> dict[str, Any]:
     """Write the meeting into `out` and return its manifest."""
     m = load_meeting(data)
     accounts = load_accounts(data)
+    kinds = load_categories(data)
     photos = load_photos(data)
     entries = load_posts(m, accounts, photos, data)
     by_key = {a.key: a for a in accounts}
@@ -62,6 +83,10 @@ def generate(out: Path, data: Path = HERE) -> dict[str, Any]:
     with (out / "meeting.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
         for p in posts:
             fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+    grouped = categories(accounts, kinds, m.hashtag)
+    (out / "categories.json").write_text(
+        json.dumps(grouped, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    by_category = Counter(a["category"] for a in grouped["accounts"])
     by_source = Counter(p["source"] for p in posts)
     manifest = {
         "title": m.title,
@@ -77,6 +102,8 @@ def generate(out: Path, data: Path = HERE) -> dict[str, Any]:
         "quotes": sum(p["quoted"] is not None and not p["is_repost"] for p in posts),
         "with_media": sum(bool(p["media"]) for p in posts),
         "hostile": len(hostile_ids),
+        "categories": {c: by_category[c] for c in grouped["categories"]},
+        "uncategorised": len(accounts) - len(grouped["accounts"]),
     }
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -173,6 +173,22 @@ def load_accounts(base: Path = HERE) -> list[Account]:
     return out
 
 
+def load_categories(base: Path = HERE) -> dict[str, str]:
+    """Return {account kind: report category} from accounts.toml's `category` list, in the
+    report's order."""
+    path = base / "accounts.toml"
+    out: dict[str, str] = {}
+    for i, c in enumerate(_read(path).get("category", [])):
+        where = f"{path}: category {i + 1}"
+        _keys(where, c, {"kind", "name"}, set())
+        if c["kind"] not in KINDS or c["kind"] in out:
+            raise DataError(f"{where}: kind is one of {KINDS}, each once")
+        if c["name"] in out.values():
+            raise DataError(f"{where}: category {c['name']!r} is listed twice")
+        out[c["kind"]] = c["name"]
+    return out
+
+
 def load_photos(base: Path = HERE) -> dict[str, Photo]:
     path = base / "photos.toml"
     out: dict[str, Photo] = {}
