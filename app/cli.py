@@ -7,15 +7,18 @@ import json
 import logging
 import secrets
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 import uvicorn
 
 from app.settings import ConfigError, Settings, WallConfig, WallRules, load_settings
 from app.store.accounts import AccountError, Accounts
+
+if TYPE_CHECKING:
+    from app.report.build import Period
 
 T = TypeVar("T")
 
@@ -128,6 +131,7 @@ def demo(config: ConfigOpt = None, host: HostOpt = None, port: PortOpt = None) -
     settings = settings.model_copy(update=updates)
     slug = settings.walls[0].slug
     password = _accounts(settings, _demo_login)
+    _demo_categories(settings)
     _run(settings, [
         "tweetwall demo: a replay of a nine-day meeting, a new post every few seconds.",
         f"  Hall screen:   {{base}}/walls/{slug}",
@@ -189,6 +193,103 @@ def token_create(
     settings = _load(config)
     token = _accounts(settings, lambda a: a.create_token(name, role, wall or ()))
     typer.echo(token)
+
+
+# -- the meeting's numbers: import, report, export (app/report, docs/report.md) -------------
+
+SinceOpt = Annotated[str | None, typer.Option("--since", help="first day, YYYY-MM-DD")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="last day (included)")]
+TzOpt = Annotated[str, typer.Option("--tz", help="IANA time zone of the days and hours")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="write here, not to stdout")]
+
+def _demo_categories(settings: Settings) -> None:
+    """Give the demo wall's accounts the bundled meeting's categories (for its report); a
+    problem is said, never fatal."""
+    from app.report.commands import demo_categories
+
+    try:
+        asyncio.run(demo_categories(settings, settings.walls[0]))
+    except Exception as err:  # the demo must start all the same
+        typer.echo(f"tweetwall: the meeting's categories were not given: {err}", err=True)
+
+
+def _period(since: str | None, until: str | None, tz: str) -> Period:
+    from app.report.build import Period
+
+    try:
+        return Period.parse(since, until, tz)
+    except ValueError as err:
+        _fail(f"--since/--until/--tz: {err}")
+        raise AssertionError from err
+
+
+def _archive(fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run an archive command; a missing wall or file exits 2 with one line."""
+    from app.report.commands import NoWall
+    from app.store import WallNotFound
+    from app.store.categories import CategoryError
+
+    try:
+        return asyncio.run(fn())
+    except (NoWall, WallNotFound, CategoryError, OSError) as err:
+        _fail(f"no wall {err}" if isinstance(err, WallNotFound) else str(err))
+        raise AssertionError from err
+
+
+@app.command("import")
+def import_(slug: str, file: Annotated[Path | None, typer.Argument(
+        help="JSONL of wire posts (default: the bundled meeting)")] = None,
+        config: ConfigOpt = None) -> None:
+    """Load a JSONL file of posts onto a wall at their own times, through the wall's rules;
+    running it again adds nothing. Without FILE: the bundled meeting and its categories."""
+    from app.report.commands import import_file
+    from app.sources.replay import bundled_path
+
+    settings, path = _load(config), file or bundled_path()
+    _logging(settings.log_format)
+    logging.getLogger().setLevel(logging.WARNING)
+    result, given = _archive(lambda: import_file(settings, slug, path, bundled=file is None,
+                                                 fallback=DEMO_WALL))
+    added = ", ".join(f"{n} {state}" for state, n in result.added.items())
+    typer.echo(f"{path.name} -> {slug}: {result.read} posts read, {result.new} new ({added}), "
+               f"{len(result.bad)} bad lines" + (f", {given} accounts categorised"
+                                                  if file is None else ""))
+    if result.bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(slug: str, fmt: Annotated[str, typer.Option("--format", help="html, json or csv")]
+           = "html", out: OutOpt = None, since: SinceOpt = None, until: UntilOpt = None,
+           tz: TzOpt = "UTC", config: ConfigOpt = None) -> None:
+    """Write the meeting's report: figures, charts, top lists and the society's sentence."""
+    from app.report.commands import report as make
+
+    if fmt not in ("html", "json", "csv"):
+        _fail(f"--format is html, json or csv, not {fmt!r}")
+    settings, period = _load(config), _period(since, until, tz)
+    data = _archive(lambda: make(settings, slug, fmt, period))
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out.write_bytes(data)
+
+
+@app.command()
+def export(slug: str, fmt: Annotated[str, typer.Option("--format", help="jsonl or csv")]
+           = "jsonl", out: OutOpt = None, since: SinceOpt = None, until: UntilOpt = None,
+           tz: TzOpt = "UTC", config: ConfigOpt = None) -> None:
+    """Write the transcript: the wall's visible posts, oldest first (time, author, text, link)."""
+    from app.report.commands import export as write
+
+    if fmt not in ("jsonl", "csv"):
+        _fail(f"--format is jsonl or csv, not {fmt!r}")
+    settings, period = _load(config), _period(since, until, tz)
+    if out is None:
+        _archive(lambda: write(settings, slug, fmt, period, sys.stdout.buffer))
+        return
+    with out.open("wb") as fh:
+        _archive(lambda: write(settings, slug, fmt, period, fh))
 
 
 def main() -> None:

@@ -30,7 +30,19 @@ from app.store.decisions import Decisions
 from app.store.screens import Screens
 from app.store.store import Listener
 from app.walls import Walls
-from app.web import admin, api, auth, branding, health, live, moderate, pages, screens
+from app.web import (
+    admin,
+    api,
+    auth,
+    branding,
+    categories,
+    health,
+    live,
+    moderate,
+    pages,
+    report,
+    screens,
+)
 from app.web.auth import LoginThrottle
 from app.web.limits import BodyLimits
 from app.web.security import SecurityHeaders
@@ -122,7 +134,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static", check_dir=False), "static")
     app.mount("/demo-media", StaticFiles(directory=MEDIA, check_dir=False), "demo-media")
-    for module in (pages, branding, auth, api, moderate, screens, admin, live, health):
+    for module in (pages, branding, auth, api, moderate, screens, admin, live, health, report,
+                   categories):
         app.include_router(module.router)
     return app
 

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.clock import aware, iso, utcnow
 from app.report import figures
@@ -33,6 +34,22 @@ class Period:
     since: date | None = None
     until: date | None = None
     tz: tzinfo = field(default=UTC)
+
+    @classmethod
+    def parse(cls, since: str | None, until: str | None, tz: str = "UTC") -> Period:
+        """Return the period of two YYYY-MM-DD days (either may be None) in the IANA time
+        zone `tz`. Raises ValueError naming what is wrong."""
+        try:
+            days = [date.fromisoformat(d) if d else None for d in (since, until)]
+        except ValueError:
+            raise ValueError(f"a day is YYYY-MM-DD, got {since!r} and {until!r}") from None
+        try:
+            zone = ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {tz[:60]!r}") from None
+        if days[0] and days[1] and days[0] > days[1]:
+            raise ValueError("the first day is after the last")
+        return cls(days[0], days[1], zone)
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """Return the period as UTC instants [start, end), None where it is open."""

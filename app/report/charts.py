@@ -30,6 +30,8 @@ _STYLE = Style(
     opacity_hover="1", colors=("#0062b8", "#9ec5ea"),
     font_family='"Noto Sans", "DejaVu Sans", sans-serif', label_font_size=13,
     major_label_font_size=13, value_font_size=12, title_font_size=16, legend_font_size=13,
+    guide_stroke_color="#dfe4ee", major_guide_stroke_color="#dfe4ee",
+    guide_stroke_dasharray="none", major_guide_stroke_dasharray="none",
 )
 _HANDLER = re.compile(r"^on", re.IGNORECASE)
 

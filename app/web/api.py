@@ -103,8 +103,10 @@ async def highlights(wall: WallDep, store: StoreDep,
 
 @router.get("/walls/{slug}/stats", response_model=StatsOut, responses=errors(404))
 async def get_stats(wall: WallDep, store: StoreDep) -> dict[str, Any]:
-    """Return the wall's posts by state, distinct authors and first and last post times.
-    404: no wall."""
+    """Return the wall's live figures: posts by state, distinct authors, first and last post
+    times, originals and reposts, posts with media, posts per hour over the last 24 hours of
+    activity, top contributors, networks and languages (visible posts only; pending and
+    hidden are counts). 404: no wall."""
     return await wall_stats(store, wall.slug)
 
 

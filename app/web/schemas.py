@@ -20,11 +20,13 @@ from app.sources.base import State as SourceState
 from app.store.accounts import Role
 
 __all__ = [
-    "AnnouncementOut", "AuditEntryOut", "BlockAddedOut", "BlockOut", "ColoursOut", "DecisionOut",
-    "ErrorOut", "FieldError", "HighlightsOut", "InvalidOut", "LoginOut", "MeOut", "ModeratedPost",
-    "Moderation", "PublicSourceOut", "QueueOut", "ScreenCreatedOut", "ScreenIn", "ScreenOut",
-    "SourceStatusOut", "StatsOut", "StatusOut", "TokenCreatedOut", "TokenOut", "UserCreatedOut",
-    "UserOut", "WallDetailOut", "WallOut", "WallPost", "errors",
+    "AccountCategoryOut", "AccountInfoOut", "AnnouncementOut", "AuditEntryOut", "BlockAddedOut",
+    "BlockOut", "CategoriesOut", "CategoryIn", "CategoryOut", "ColoursOut", "ContributorOut",
+    "DecisionOut", "ErrorOut", "FieldError", "HighlightsOut", "HourCountOut", "InvalidOut",
+    "LoginOut", "MeOut", "ModeratedPost", "Moderation", "PublicSourceOut", "QueueOut", "ReportOut",
+    "ScreenCreatedOut", "ScreenIn", "ScreenOut", "SourceStatusOut", "StatsOut", "StatusOut",
+    "TokenCreatedOut", "TokenOut", "UserCreatedOut", "UserOut", "WallDetailOut", "WallOut",
+    "WallPost", "errors",
 ]
 
 Time = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
@@ -102,13 +104,35 @@ class HighlightsOut(BaseModel):
 
 # -- figures, sources and screens ----------------------------------------------------------
 
+class HourCountOut(BaseModel):
+    hour: Time = Field(description="the start of the hour")
+    posts: int
+
+
+class ContributorOut(BaseModel):
+    handle: str
+    posts: int
+
+
 class StatsOut(BaseModel):
+    """The live figures of a wall, over its visible posts (pending and hidden: counts only)."""
+
     posts: int = Field(description="visible posts")
     pending: int
     hidden: int
     accounts: int = Field(description="distinct authors of visible posts")
     first_post_at: Time | None
     last_post_at: Time | None
+    participants: int = Field(description="distinct accounts (as `accounts`)")
+    original_posts: int = Field(description="visible posts that are not reposts")
+    reposts: int
+    with_media: int = Field(description="visible posts with a photo or video")
+    media_share: float = Field(description="with_media / posts, 0 to 1")
+    per_hour: list[HourCountOut] = Field(
+        description="the 24 hours up to the newest post's hour, oldest first")
+    top_contributors: list[ContributorOut] = Field(description="the 5 accounts with most posts")
+    sources: dict[str, int] = Field(description="posts by network")
+    languages: dict[str, int] = Field(description="posts by language (`und`: unknown)")
 
 
 class SourceStatusOut(BaseModel):
@@ -174,6 +198,74 @@ class ScreenCreatedOut(BaseModel):
     name: str
     key: str = Field(description="the screen's secret, shown only in this answer")
     url: str = Field(description="open this on the projector")
+
+
+# -- categories and report -----------------------------------------------------------------
+
+class CategoryIn(BaseModel):
+    category: str | None = Field(max_length=100, description="one of the wall's categories; "
+                                 "null takes the account's away")
+
+
+class AccountCategoryOut(BaseModel):
+    account: str = Field(description="`{source}:{author id}`, e.g. `x:1160500548`")
+    category: str | None
+    handle: str | None = Field(None, description="the handle it had when it was categorised")
+    updated_by: str | None = None
+    updated_at: Time | None = None
+
+
+class CategoryOut(BaseModel):
+    name: str
+    plural: str | None
+    label: str = Field(description="what the report's sentence says for several")
+
+
+class AccountInfoOut(BaseModel):
+    account: str
+    handle: str
+    name: str
+    posts: int = Field(description="its posts on the wall, in any state")
+    category: str | None
+
+
+class CategoriesOut(BaseModel):
+    categories: list[CategoryOut] = Field(description="the wall's choices, in its order")
+    accounts: list[AccountInfoOut] = Field(description="most posts first")
+
+
+class ReportOut(BaseModel):
+    """The meeting's report (docs/report.md); the keys of `tweetwall report --format json`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    wall: dict[str, Any]
+    period: dict[str, str | None]
+    posts: int = Field(description="every logged post, reposts included (visible or pending)")
+    original_posts: int
+    reposts: int
+    replies: int
+    participants: int = Field(description="distinct accounts")
+    first_day: str | None = Field(description="YYYY-MM-DD")
+    last_day: str | None = Field(description="YYYY-MM-DD")
+    days: int
+    with_media: int
+    media_share: float
+    pending: int = Field(description="of `posts`, still waiting for a moderator")
+    moderated_away: int = Field(description="hidden posts: counted, never listed")
+    impressions: dict[str, int | str] = Field(description="an estimate: see `note`")
+    per_day: list[dict[str, str | int]]
+    per_hour: list[dict[str, int]]
+    top_contributors: list[dict[str, Any]]
+    top_by_reach: list[dict[str, Any]]
+    hashtags: list[dict[str, str | int]]
+    mentions: list[dict[str, str | int]]
+    links: list[dict[str, str | int]]
+    languages: list[dict[str, str | int]]
+    sources: list[dict[str, str | int]]
+    categories: list[dict[str, str | int]]
+    uncategorised: dict[str, int]
+    sentence: str
 
 
 # -- moderation ----------------------------------------------------------------------------
