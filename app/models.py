@@ -186,6 +186,9 @@ class Post(_Model):
     source: SourceName
     url: str | None = None
     created_at: datetime
+    # When the version shown was made, for an edited post (None: never edited). Sightings of
+    # one post are merged newest version first (app/merge.py).
+    edited_at: datetime | None = None
     author: Author
     content: list[Token] = Field(default_factory=list)
     text: str = ""
@@ -216,9 +219,11 @@ class Post(_Model):
     def _cw(cls, v: str | None) -> str | None:
         return clean_text(v, limit=500) if v else None
 
-    @field_validator("created_at")
+    @field_validator("created_at", "edited_at")
     @classmethod
-    def _utc(cls, v: datetime) -> datetime:
+    def _utc(cls, v: datetime | None) -> datetime | None:
+        if v is None:
+            return None
         return v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
 
     @model_validator(mode="after")

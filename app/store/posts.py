@@ -17,8 +17,10 @@ from sqlalchemy import func, insert, select, update
 
 from app.clock import utcnow
 from app.events import PostEvent, RemoveEvent
-from app.models import Post
+from app.merge import merge_posts
+from app.models import AlsoOn, Post
 from app.moderation import State
+from app.moderation import text_key as moderation_text_key
 from app.store.schema import posts, tombstones, wall_posts, walls
 from app.store.store import Tx, WallInfo
 
@@ -63,9 +65,18 @@ async def tombstoned(tx: Tx, post_id: str) -> bool:
 
 
 async def upsert(tx: Tx, post: Post, data: dict[str, Any], text_key: str | None) -> bool:
-    """Insert or update the post's row with `data` (its wire form without `pinned`); returns
-    whether an existing post changed in a way screens show."""
+    """Insert the post's row, or merge this sighting into the stored one (app/merge.py: a later
+    sighting may add and update, never take away); returns whether an existing post changed in
+    a way screens show.
+
+    `data` (the sighting's wire form without `pinned`) is updated in place to the merged form,
+    so what the caller then places or republishes is the merged card, never the poorer copy."""
     old = (await tx.conn.execute(select(posts.c.data).where(posts.c.id == post.id))).first()
+    if old is not None:
+        post = merge_posts(Post.model_validate(old.data), post)
+        data.clear()
+        data.update(_wire(post))
+        text_key = moderation_text_key(post)
     values = dict(source=post.source, author_id=post.author.id, author_handle=post.author.handle,
                   created_at=post.created_at, text=post.text, data=data, text_key=text_key)
     if old is None:
@@ -74,6 +85,14 @@ async def upsert(tx: Tx, post: Post, data: dict[str, Any], text_key: str | None)
     if old.data != data:
         await tx.conn.execute(update(posts).where(posts.c.id == post.id).values(**values))
     return _shown(old.data) != _shown(data)
+
+
+def _wire(post: Post) -> dict[str, Any]:
+    """Return the stored form of a post: its wire form without `pinned` (a wall's, not the
+    post's)."""
+    data = post.wire()
+    data.pop("pinned", None)
+    return data
 
 
 async def placement(tx: Tx, wall: WallInfo, post_id: str) -> Placement | None:
@@ -109,13 +128,17 @@ async def find_duplicate(tx: Tx, wall: WallInfo, text_key: str, post_id: str) ->
 
 async def note_crosspost(tx: Tx, wall: WallInfo, original: str, copy: Post) -> bool:
     """Add `copy` to the original's `also_on` (re-sending a visible card); returns False when
-    the original is not on this wall."""
+    the original is not on this wall. The entry is merged like any sighting, so it stays
+    through later edits of the original."""
     found = await placement(tx, wall, original)
     if found is None:
         return False
-    also = [a for a in found.data.get("also_on", []) if a.get("id") != copy.id]
-    data = {**found.data, "also_on": [*also, {"source": copy.source, "id": copy.id,
-                                              "url": copy.url}]}
+    stored = Post.model_validate(found.data)
+    entry = AlsoOn(source=copy.source, id=copy.id, url=copy.url)
+    merged = merge_posts(stored, stored.model_copy(update={"also_on": [entry]}))
+    data = _wire(merged)
+    if data == found.data:
+        return True
     await tx.conn.execute(update(posts).where(posts.c.id == original).values(data=data))
     if found.state == "visible":
         await republish(tx, wall, data, found.pinned)
