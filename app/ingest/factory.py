@@ -50,9 +50,12 @@ def build_source(kind: str, ctx: SourceContext, wall: WallConfig, settings: Sett
         if settings.x_bearer_token is None:
             return Unavailable("x", "TWEETWALL_X_BEARER_TOKEN is not set")
         from app.sources.x import XSource
+        from app.sources.x.shared import SharedStream
 
-        return XSource(ctx, settings.x, settings.x_bearer_token.get_secret_value(),
-                       settings.x_api_base_url)
+        token, base = settings.x_bearer_token.get_secret_value(), settings.x_api_base_url
+        # X allows one filtered-stream connection per app: every wall of this token shares it.
+        stream = ctx.shared.get(("x-stream", token, base), lambda: SharedStream(token, base))
+        return XSource(ctx, settings.x, token, base, stream=stream)
     if kind == "mastodon":
         instances = wall.mastodon_instances or settings.mastodon_instances
         if not instances:

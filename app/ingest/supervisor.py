@@ -18,7 +18,7 @@ from app.ingest.admission import Admission, RulesLookup, stored_rules
 from app.ingest.factory import SourceFactory, Unavailable, build_source
 from app.models import Deletion, Post
 from app.settings import Settings, WallConfig
-from app.sources.base import Source, SourceContext, SourceEvent, SourceStatus
+from app.sources.base import Shared, Source, SourceContext, SourceEvent, SourceStatus
 from app.sources.crosspost import CrosspostIndex
 from app.store import Store
 from app.store.cursors import WallCursors
@@ -47,6 +47,9 @@ class Ingest:
         # Walls fed by more than one network collapse cross-posts to one card.
         self._crossposts: dict[str, CrosspostIndex] = {}
         self._tasks: dict[str, list[asyncio.Task[None]]] = {}
+        # What sources share across walls in this process (X's one filtered-stream connection
+        # per bearer token). An elected ingester of a cluster would own this registry.
+        self.shared = Shared()
 
     def start(self, walls: list[WallConfig]) -> None:
         for wall in walls:
@@ -58,6 +61,7 @@ class Ingest:
                     hashtags=tuple(wall.hashtags),
                     cursors=WallCursors(self.store, self.store.wall(wall.slug).id, kind),
                     visible_ids=functools.partial(self._visible_ids, wall.slug),
+                    shared=self.shared,
                 )
                 try:
                     source = self.factory(kind, ctx, wall, self.settings)

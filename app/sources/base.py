@@ -8,10 +8,10 @@ source resumes from its persisted cursor rather than from memory.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from app.clock import iso, utcnow
 from app.models import Deletion, Post
@@ -19,6 +19,7 @@ from app.models import Deletion, Post
 __all__ = [
     "CursorStore",
     "MemoryCursors",
+    "Shared",
     "Source",
     "SourceContext",
     "SourceEvent",
@@ -57,6 +58,24 @@ class MemoryCursors:
         self.values[key] = value
 
 
+_T = TypeVar("_T")
+
+
+class Shared:
+    """Objects the sources of every wall share in one process, built on first use: X's one
+    filtered-stream connection per bearer token lives here. The ingest layer holds one; a
+    cluster's elected ingester holding it is what keeps such a connection single."""
+
+    def __init__(self) -> None:
+        self._items: dict[Hashable, object] = {}
+
+    def get(self, key: Hashable, build: Callable[[], _T]) -> _T:
+        """Return the object kept under `key`, built by `build()` the first time."""
+        if key not in self._items:
+            self._items[key] = build()
+        return cast(_T, self._items[key])
+
+
 async def _no_ids(source: str) -> list[str]:
     """Return no ids: the default for a context without a store (tests, one-off runs)."""
     return []
@@ -65,13 +84,15 @@ async def _no_ids(source: str) -> list[str]:
 @dataclass(frozen=True)
 class SourceContext:
     """What the ingest layer gives a source: the wall, its hashtags (without '#'), durable
-    cursors for this (wall, source), and `visible_ids(source)` -> the global ids of this source's
-    posts currently visible on the wall (for deletion re-checks)."""
+    cursors for this (wall, source), `visible_ids(source)` -> the global ids of this source's
+    posts currently visible on the wall (for deletion re-checks), and the process's `shared`
+    objects (a fresh registry when none is given: nothing is shared)."""
 
     wall: str
     hashtags: tuple[str, ...]
     cursors: CursorStore
     visible_ids: Callable[[str], Awaitable[list[str]]] = _no_ids
+    shared: Shared = field(default_factory=Shared)
 
 
 @dataclass

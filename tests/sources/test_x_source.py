@@ -63,7 +63,8 @@ async def test_pagination_and_since_id_across_restart(fake: FakeXApi) -> None:
         assert [q.get("next_token") for q in runs] == [None, "p3", "p6"]
         assert all("since_id" not in q for q in runs)
         assert runs[0]["expansions"] == (
-            "author_id,attachments.media_keys,referenced_tweets.id,referenced_tweets.id.author_id"
+            "author_id,attachments.media_keys,attachments.poll_ids,referenced_tweets.id,"
+            "referenced_tweets.id.author_id"
         )
         assert "note_tweet" in runs[0]["tweet.fields"] and "variants" in runs[0]["media.fields"]
         fake.add(*tweets(108))

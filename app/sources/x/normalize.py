@@ -1,32 +1,33 @@
-"""Raw X API v2 JSON -> `Post`: a pure function tested on recorded payloads.
+"""Raw X API v2 JSON -> `Post`: a pure function tested on recorded payloads (tests/fixtures/x/).
 
-The chain is: pick the tweet to show (a repost is unwrapped to its original), take its full text
-(`note_tweet` for long posts), cut that text into content tokens at its entities, attach media
-and the quoted post from `includes`. Platform URLs are only ever passed on through the model's
-own validators, so a `javascript:` link in an entity loses its target and becomes plain text, and
-a hostile media or avatar URL is dropped.
+The chain is: pick the tweet to show (a repost is unwrapped to its original, the page's own
+expanded copy when it has one), take its full text (`note_tweet` for long posts), cut that text
+into content tokens at its entities (text.py), attach media, a poll and the quoted post from the
+page. What the page refers to but does not hold (a media key, a tweet, an author) is counted in
+`Gaps`, never silently dropped; an unresolved author gets a clear placeholder. Platform URLs only
+ever pass through the models' validators, so a `javascript:` link in an entity loses its target
+and becomes plain text, and a hostile media or avatar URL is dropped.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from pydantic import ValidationError
 
 from app.clock import utcnow
 from app.models import Author, Media, Metrics, Post, QuotedPost, Token, safe_url
+from app.sources.cards import placeholder_author, poll_tokens
+from app.sources.x.page import Gaps, Json, Page, refs
+from app.sources.x.text import content_tokens
 
-__all__ = ["Json", "content_tokens", "gone_ids", "post_id", "tweet_to_post"]
+__all__ = ["Json", "content_tokens", "post_id", "snowflake_time", "tweet_to_post"]
 
-Json = dict[str, Any]
-"""A JSON object as X sends it."""
-
-_MEDIA_LINK = re.compile(r"/status/\d+/(photo|video)/\d+/?$")
 _KINDS = {"photo": "image", "video": "video", "animated_gif": "gif"}
-_GONE = ("resource-not-found", "not-authorized-for-resource")
+# Tweet ids are snowflakes: milliseconds since this epoch, shifted left by 22 bits.
+_TWEPOCH_MS = 1288834974657
 
 
 def post_id(tweet: Json) -> str:
@@ -37,120 +38,22 @@ def post_id(tweet: Json) -> str:
     return f"x:{first}"
 
 
-def _unescape(text: str) -> str:
-    """Return `text` with the HTML escapes X v2 puts in tweet text undone."""
-    # v2 escapes exactly these three in `text`; `&amp;` last so "&amp;lt;" stays "&lt;".
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+def snowflake_time(tweet_id: str) -> datetime | None:
+    """Return when a tweet id was minted (ids since late 2010 are snowflakes), or None."""
+    if not tweet_id.isdigit() or int(tweet_id) < 1 << 22:
+        return None
+    return datetime.fromtimestamp(((int(tweet_id) >> 22) + _TWEPOCH_MS) / 1000, UTC)
 
 
-def _locate(text: str, literal: str, hint: int, taken: list[tuple[int, int]]) -> int | None:
-    """Return where `literal` sits in `text`: at `hint` if it matches there, else its first
-    occurrence not already taken (entity offsets can drift after HTML unescaping)."""
-
-    def free(s: int) -> bool:
-        """Return True if `literal` at `s` overlaps no span already taken."""
-        return all(s + len(literal) <= a or s >= b for a, b in taken)
-
-    if text[hint : hint + len(literal)].casefold() == literal.casefold() and free(hint):
-        return hint
-    folded, needle = text.casefold(), literal.casefold()
-    start = folded.find(needle)
-    while start != -1:
-        if free(start):
-            return start
-        start = folded.find(needle, start + 1)
-    return None
-
-
-def content_tokens(
-    text: str, entities: Json | None, *, drop_links: set[str] | None = None
-) -> list[Token]:
-    """Return the content tokens of `text` cut at its `entities` (urls, hashtags, mentions).
-
-    t.co links become their expanded URL (href) shown as their display URL; links to attached
-    media and to any id in `drop_links` (a quoted post shown separately) are removed.
-    """
-    text = _unescape(text)
-    entities = entities or {}
-    spans: list[tuple[int, int, Token | None]] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(literal: str, hint: Any, token: Token | None) -> None:
-        """Take the span of `literal` near `hint` for `token` (None: cut it out)."""
-        if not literal:
-            return
-        start = _locate(text, literal, hint if isinstance(hint, int) else 0, taken)
-        if start is None:
-            return
-        taken.append((start, start + len(literal)))
-        spans.append((start, start + len(literal), token))
-
-    for u in entities.get("urls") or []:
-        short = str(u.get("url") or "")
-        expanded = str(u.get("expanded_url") or short)
-        if u.get("media_key") or _MEDIA_LINK.search(expanded) or _links_to(expanded, drop_links):
-            add(short, u.get("start"), None)
-            continue
-        shown = str(u.get("display_url") or expanded)
-        add(short, u.get("start"), Token(type="link", text=shown, href=expanded))
-    for h in entities.get("hashtags") or []:
-        tag = str(h.get("tag") or "")
-        href = f"https://x.com/hashtag/{quote(tag, safe='')}"
-        add(f"#{tag}", h.get("start"), Token(type="hashtag", text=f"#{tag}", href=href))
-    for m in entities.get("mentions") or []:
-        name = str(m.get("username") or "")
-        href = f"https://x.com/{quote(name, safe='')}"
-        add(f"@{name}", m.get("start"), Token(type="mention", text=f"@{name}", href=href))
-
-    tokens: list[Token] = []
-    cursor = 0
-    for start, end, token in sorted(spans, key=lambda s: s[0]):
-        if start > cursor:
-            tokens.append(Token(type="text", text=text[cursor:start]))
-        if token is not None:
-            tokens.append(token)
-        cursor = end
-    if cursor < len(text):
-        tokens.append(Token(type="text", text=text[cursor:]))
-    return _tidy(tokens)
-
-
-def _links_to(url: str, ids: set[str] | None) -> bool:
-    """Return True if `url` is the permalink of one of the tweets `ids`."""
-    pattern = r"/status/{}(?:[/?#]|$)"
-    return any(re.search(pattern.format(re.escape(i)), url) for i in ids or ())
-
-
-def _tidy(tokens: list[Token]) -> list[Token]:
-    """Merge adjacent text runs (a refused link becomes text), drop empty ones and the
-    whitespace a removed trailing link leaves behind."""
-    out: list[Token] = []
-    for token in tokens:
-        if not token.text:
-            continue
-        if out and token.type == "text" and out[-1].type == "text":
-            out[-1] = Token(type="text", text=out[-1].text + token.text)
-        else:
-            out.append(token)
-    while out and out[-1].type == "text" and not out[-1].text.strip():
-        out.pop()
-    if out and out[-1].type == "text":
-        out[-1] = Token(type="text", text=out[-1].text.rstrip())
-    return out
-
-
-def _index(includes: Json, key: str, field: str) -> dict[str, Json]:
-    """Return the objects of `includes[key]` by their `field`."""
-    items = includes.get(key) or []
-    return {str(item.get(field)): item for item in items if isinstance(item, dict)}
-
-
-def _author(author_id: str, users: dict[str, Json]) -> Author:
-    """Return the author `author_id` from the included users (a bare id when absent)."""
-    user = users.get(author_id)
-    if user is None:
-        return Author(id=author_id, handle=f"@{author_id}")
-    username = str(user.get("username") or author_id)
+def _author(author_id: str, page: Page, gaps: Gaps) -> Author:
+    """Return the author `author_id` from the page's users; a placeholder (counted in `gaps`)
+    when the page does not include them."""
+    user = page.users.get(author_id)
+    if user is None or not user.get("username"):
+        gaps.authors.add(author_id or "?")
+        profile = f"https://x.com/i/user/{author_id}" if author_id.isdigit() else None
+        return placeholder_author(author_id, "X", profile)
+    username = str(user["username"])
     avatar = user.get("profile_image_url")
     if isinstance(avatar, str):
         # The default avatar is 48 px; a hall screen wants the 400 px rendition.
@@ -193,13 +96,16 @@ def _media(item: Json) -> Media | None:
         return None
 
 
-def _body(tweet: Json, drop_links: set[str] | None = None) -> list[Token]:
-    """Return the content tokens of the tweet's full text (`note_tweet` for long posts)."""
+def _body(tweet: Json, drop_links: set[str]) -> list[Token]:
+    """Return the content tokens of the tweet's full text (`note_tweet` for long posts), without
+    links to the tweet itself or to any id in `drop_links`."""
+    drop = drop_links | {str(tweet.get("id"))} | {
+        str(i) for i in tweet.get("edit_history_tweet_ids") or []}
     note = tweet.get("note_tweet")
     if isinstance(note, dict) and note.get("text"):
-        return content_tokens(str(note["text"]), note.get("entities"), drop_links=drop_links)
+        return content_tokens(str(note["text"]), note.get("entities"), drop_links=drop)
     text = str(tweet.get("text") or "")
-    return content_tokens(text, tweet.get("entities"), drop_links=drop_links)
+    return content_tokens(text, tweet.get("entities"), drop_links=drop)
 
 
 def _created(tweet: Json) -> datetime:
@@ -211,62 +117,90 @@ def _created(tweet: Json) -> datetime:
     return utcnow()
 
 
-def _refs(tweet: Json, kind: str) -> list[str]:
-    """Return the ids of the tweets this one references as `kind` (retweeted, quoted...)."""
-    return [str(r["id"]) for r in tweet.get("referenced_tweets") or [] if r.get("type") == kind]
-
-
 def _permalink(author: Author, tweet_id: str) -> str:
-    """Return the x.com address of a tweet."""
-    return f"https://x.com/{quote(author.handle.lstrip('@'), safe='')}/status/{tweet_id}"
+    """Return the x.com address of a tweet (the handle-less form for an unknown author)."""
+    handle = author.handle.lstrip("@")
+    if not handle:
+        return f"https://x.com/i/web/status/{tweet_id}"
+    return f"https://x.com/{quote(handle, safe='')}/status/{tweet_id}"
 
 
-def tweet_to_post(tweet: Json, includes: Json | None = None) -> Post:
-    """Return the wall `Post` for one v2 `tweet` and the response's `includes`.
+def _quoted(tweet: Json, page: Page, gaps: Gaps) -> QuotedPost | None:
+    """Return the card of the tweet this one quotes, or None (counted when not in the page)."""
+    quoted_ids = refs(tweet, "quoted")
+    if not quoted_ids:
+        return None
+    q = page.tweets.get(quoted_ids[0])
+    if q is None:
+        gaps.tweets.add(quoted_ids[0])
+        return None
+    q_author = _author(str(q.get("author_id") or ""), page, gaps)
+    q_content = _body(q, set())
+    return QuotedPost(
+        id=post_id(q),
+        url=_permalink(q_author, str(q["id"])),
+        author=q_author,
+        content=q_content,
+        text="".join(t.text for t in q_content),
+        created_at=_created(q),
+    )
 
-    A repost is shown as the post it reposts (same card as the original, `is_repost=True`); when
-    the original is missing from `includes` the repost itself is shown. Raises KeyError,
-    TypeError or ValueError (incl. pydantic's ValidationError) for a tweet too malformed to show.
+
+def _versions(tweet: Json) -> tuple[datetime, datetime | None]:
+    """Return (created_at, edited_at): an edit's own `created_at` is when it was edited, and the
+    post was created when the first id of its edit history was minted."""
+    at = _created(tweet)
+    history = [str(i) for i in tweet.get("edit_history_tweet_ids") or []]
+    if len(history) < 2 or str(tweet.get("id")) == history[0]:
+        return at, None
+    return snowflake_time(history[0]) or at, at
+
+
+def tweet_to_post(
+    tweet: Json, includes: Json | None = None, *, page: Page | None = None,
+    gaps: Gaps | None = None,
+) -> Post:
+    """Return the wall `Post` for one v2 `tweet` of a `page` (or of a response's `includes`).
+
+    A repost is shown as the post it reposts (same card as the original, `is_repost=True`), from
+    the page's expanded copy of the original when it has one; when the original is missing the
+    repost itself is shown. What the page lacks is added to `gaps`. Raises KeyError, TypeError
+    or ValueError (incl. pydantic's ValidationError) for a tweet too malformed to show.
     """
-    includes = includes or {}
-    tweets = _index(includes, "tweets", "id")
-    users = _index(includes, "users", "id")
-    media = _index(includes, "media", "media_key")
-
+    page = page or Page({"includes": includes or {}})
+    gaps = gaps if gaps is not None else Gaps()
     is_repost = False
-    reposted = _refs(tweet, "retweeted")
+    reposted = refs(tweet, "retweeted")
     if reposted:
         is_repost = True
-        tweet = tweets.get(reposted[0], tweet)
+        original = page.tweets.get(reposted[0])
+        if original is None:
+            gaps.tweets.add(reposted[0])
+        tweet = original or tweet
 
     tweet_id = str(tweet["id"])
-    author = _author(str(tweet.get("author_id") or ""), users)
-    quoted_ids = _refs(tweet, "quoted")
-    quoted = None
-    if quoted_ids and quoted_ids[0] in tweets:
-        q = tweets[quoted_ids[0]]
-        q_author = _author(str(q.get("author_id") or ""), users)
-        q_content = _body(q)
-        quoted = QuotedPost(
-            id=post_id(q),
-            url=_permalink(q_author, str(q["id"])),
-            author=q_author,
-            content=q_content,
-            text="".join(t.text for t in q_content),
-            created_at=_created(q),
-        )
-    content = _body(tweet, drop_links=set(quoted_ids) if quoted else None)
-    attached = [media.get(str(k)) for k in (tweet.get("attachments") or {}).get("media_keys") or []]
-    replied = _refs(tweet, "replied_to")
+    author = _author(str(tweet.get("author_id") or ""), page, gaps)
+    quoted = _quoted(tweet, page, gaps)
+    content = _body(tweet, set(refs(tweet, "quoted")) if quoted else set())
+    attachments = tweet.get("attachments") or {}
+    keys = attachments.get("media_keys") or []
+    gaps.media.update(page.unresolved_media(keys))
+    polls = [page.polls[str(p)] for p in attachments.get("poll_ids") or [] if str(p) in page.polls]
+    for poll in polls:
+        options = [o for o in poll.get("options") or [] if isinstance(o, dict)]
+        content = poll_tokens(content, [str(o.get("label") or "") for o in options])
+    created, edited = _versions(tweet)
+    replied = refs(tweet, "replied_to")
     pm = tweet.get("public_metrics") or {}
     return Post(
         id=post_id(tweet),
         source="x",
         url=_permalink(author, tweet_id),
-        created_at=_created(tweet),
+        created_at=created,
+        edited_at=edited,
         author=author,
         content=content,
-        media=[m for m in (_media(a) for a in attached if a) if m is not None],
+        media=[m for m in (_media(page.media[str(k)]) for k in keys if str(k) in page.media) if m],
         lang=tweet.get("lang") if isinstance(tweet.get("lang"), str) else None,
         is_repost=is_repost,
         quoted=quoted,
@@ -279,25 +213,3 @@ def tweet_to_post(tweet: Json, includes: Json | None = None) -> Post:
             quotes=int(pm.get("quote_count") or 0),
         ),
     )
-
-
-def gone_ids(requested: list[str], lookup: Json) -> list[str]:
-    """Return the ids of `requested` that a `GET /2/tweets` answer no longer shows: reported in
-    `errors` as not found or not authorised, or absent from an answer that accounts for others.
-
-    An id found in any returned post's edit history counts as present. An answer with neither
-    `data` nor `errors` proves nothing, and a hidden post never comes back (P4), so it gives [].
-    """
-    data = [t for t in lookup.get("data") or [] if isinstance(t, dict)]
-    errors = [e for e in lookup.get("errors") or [] if isinstance(e, dict)]
-    if not data and not errors:
-        return []
-    present = {str(t.get("id")) for t in data}
-    for t in data:
-        present.update(str(i) for i in t.get("edit_history_tweet_ids") or [])
-    gone = {
-        str(e.get("resource_id") or e.get("value"))
-        for e in errors
-        if str(e.get("type", "")).endswith(_GONE)
-    }
-    return [i for i in requested if i in gone or i not in present]

@@ -11,7 +11,8 @@ __all__ = ["FIELDS", "build_query"]
 # The expansions and fields `tweet_to_post` reads, as tweepy's keyword arguments.
 FIELDS: dict[str, list[str]] = {
     "expansions": (
-        "author_id attachments.media_keys referenced_tweets.id referenced_tweets.id.author_id"
+        "author_id attachments.media_keys attachments.poll_ids referenced_tweets.id"
+        " referenced_tweets.id.author_id"
     ).split(),
     "tweet_fields": (
         "created_at entities note_tweet lang possibly_sensitive public_metrics"
@@ -19,6 +20,7 @@ FIELDS: dict[str, list[str]] = {
     ).split(),
     "user_fields": "name username profile_image_url public_metrics".split(),
     "media_fields": "url preview_image_url alt_text width height type variants".split(),
+    "poll_fields": ["options"],
 }
 
 

@@ -18,9 +18,9 @@ import aiohttp
 from app.models import Deletion
 from app.sources.x.budget import ReadBudget, choose_rechecks
 from app.sources.x.http import Clock, MalformedResponse, XApiCaller
-from app.sources.x.normalize import gone_ids
+from app.sources.x.page import Json
 
-__all__ = ["LookupRequest", "Rechecks", "VisibleIds"]
+__all__ = ["LookupRequest", "Rechecks", "VisibleIds", "gone_ids"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ LookupRequest = Callable[[list[str]], Awaitable[aiohttp.ClientResponse]]
 
 VisibleIds = Callable[[], Awaitable[list[str]]]
 """Returns the global ids (`x:<id>`) of the wall's X posts visible now."""
+
+_GONE = ("resource-not-found", "not-authorized-for-resource")
 
 
 class Rechecks:
@@ -96,3 +98,25 @@ class Rechecks:
                 continue
             for native in gone_ids(batch, body):
                 yield Deletion(f"x:{native}")
+
+
+def gone_ids(requested: list[str], lookup: Json) -> list[str]:
+    """Return the ids of `requested` that a `GET /2/tweets` answer no longer shows: reported in
+    `errors` as not found or not authorised, or absent from an answer that accounts for others.
+
+    An id found in any returned post's edit history counts as present. An answer with neither
+    `data` nor `errors` proves nothing, and a hidden post never comes back (P4), so it gives [].
+    """
+    data = [t for t in lookup.get("data") or [] if isinstance(t, dict)]
+    errors = [e for e in lookup.get("errors") or [] if isinstance(e, dict)]
+    if not data and not errors:
+        return []
+    present = {str(t.get("id")) for t in data}
+    for t in data:
+        present.update(str(i) for i in t.get("edit_history_tweet_ids") or [])
+    gone = {
+        str(e.get("resource_id") or e.get("value"))
+        for e in errors
+        if str(e.get("type", "")).endswith(_GONE)
+    }
+    return [i for i in requested if i in gone or i not in present]

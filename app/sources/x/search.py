@@ -20,11 +20,12 @@ from app.models import Post
 from app.sources.base import CursorStore
 from app.sources.x.budget import ReadBudget
 from app.sources.x.http import Clock, MalformedResponse, XApiCaller, XStopped
-from app.sources.x.normalize import Json, tweet_to_post
+from app.sources.x.hydrate import Hydrator
+from app.sources.x.page import Json
 from app.sources.x.query import FIELDS
 from app.sources.x.status import XStatus
 
-__all__ = ["CURSOR", "Search", "SearchRequest", "SinceId", "newer_id", "parse_posts"]
+__all__ = ["CURSOR", "Search", "SearchRequest", "SinceId", "newer_id"]
 
 log = logging.getLogger(__name__)
 
@@ -63,21 +64,6 @@ class SinceId:
         await self._cursors.set(CURSOR, "")
 
 
-def parse_posts(body: Json) -> list[tuple[int, Post]]:
-    """Return (tweet id, post) for each usable tweet of a search, lookup or stream response;
-    a malformed tweet is logged and skipped, never raised."""
-    data = body.get("data") or []
-    data = [data] if isinstance(data, dict) else data
-    includes = body.get("includes") if isinstance(body.get("includes"), dict) else {}
-    out: list[tuple[int, Post]] = []
-    for tweet in data if isinstance(data, list) else []:
-        try:
-            out.append((int(tweet["id"]), tweet_to_post(tweet, includes)))
-        except (KeyError, TypeError, ValueError) as err:
-            log.warning("x: skipping a malformed post %.80r: %s", tweet, err)
-    return out
-
-
 class Search:
     """One recent-search run after another; keeps the rate of new posts for the poll interval."""
 
@@ -90,8 +76,10 @@ class Search:
         budget: ReadBudget,
         report: XStatus,
         clock: Clock,
+        hydrator: Hydrator,
     ) -> None:
         self._caller = caller
+        self._hydrator = hydrator
         self._request = request
         self._query = query
         self._cursor = cursor
@@ -135,7 +123,7 @@ class Search:
             meta: Json = body["meta"] if isinstance(body.get("meta"), dict) else {}
             self._report.ok()
             newest = newest or meta.get("newest_id")
-            found.extend(parse_posts(body))
+            found.extend(await self._hydrator.posts(body))
             next_token = meta.get("next_token")
             if not next_token:
                 break

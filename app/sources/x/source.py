@@ -27,11 +27,14 @@ from app.sources.base import SourceContext, SourceStatus
 from app.sources.plumbing import Sleep
 from app.sources.x.budget import ReadBudget
 from app.sources.x.http import Clock, XApiCaller, XStopped, make_session, redact_tweepy_logs
-from app.sources.x.query import build_query
+from app.sources.x.hydrate import Hydrator
+from app.sources.x.query import FIELDS, build_query
 from app.sources.x.rechecks import Rechecks
 from app.sources.x.search import Search, SinceId
+from app.sources.x.shared import STALL_S, SharedStream
 from app.sources.x.status import XStatus
-from app.sources.x.stream import StreamHooks, StreamMode, stream_opener, sync_rules
+from app.sources.x.stream import sync_rules
+from app.sources.x.subscriber import StreamHooks, StreamMode
 
 __all__ = ["XSource"]
 
@@ -52,9 +55,13 @@ class XSource:
         *,
         clock: Clock = time.time,
         sleep: Sleep = asyncio.sleep,
-        stall_s: float = 90.0,
+        stall_s: float = STALL_S,
         session_factory: Callable[[str], aiohttp.ClientSession] = make_session,
+        stream: SharedStream | None = None,
     ) -> None:
+        """`stream` is the filtered stream shared by every wall of this bearer token (see
+        shared.py; the ingest layer passes one); without it stream mode opens its own, read
+        with this source's clock, sleep and `stall_s`."""
         self.ctx = ctx
         self.settings = settings
         self.status = SourceStatus(source="x")
@@ -80,8 +87,14 @@ class XSource:
         self.cursor = SinceId(ctx.cursors)
         # tweepy's client needs the session events() opens, so these call it through a method.
         self.client: Any = None
+        self.hydrator = Hydrator(self.caller, self._lookup_full, self.budget, self.report, clock)
         self.search = Search(
-            self.caller, self._search, self.query, self.cursor, self.budget, self.report, clock
+            self.caller, self._search, self.query, self.cursor, self.budget, self.report, clock,
+            self.hydrator,
+        )
+        self.stream = stream or SharedStream(
+            bearer_token, base_url, session_factory=session_factory, clock=clock, sleep=sleep,
+            stall_s=stall_s,
         )
         self.rechecks = Rechecks(
             self.caller,
@@ -109,6 +122,10 @@ class XSource:
         """Start `GET /2/tweets` for `ids`, asking for their edit history."""
         return self.client.get_tweets(ids, tweet_fields=["edit_history_tweet_ids"])  # type: ignore[no-any-return]
 
+    def _lookup_full(self, ids: list[str]) -> Awaitable[aiohttp.ClientResponse]:
+        """Start `GET /2/tweets` for `ids` with every expansion a card needs."""
+        return self.client.get_tweets(ids, **FIELDS)  # type: ignore[no-any-return]
+
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def events(self) -> AsyncIterator[Post | Deletion]:
@@ -135,7 +152,7 @@ class XSource:
                 rules_client = AsyncStreamingClient(self.token, return_type=aiohttp.ClientResponse)
                 rules_client.session = session
                 await sync_rules(self.caller, rules_client, self.ctx.wall, self.query)
-                async for event in self._stream_mode(session).run():
+                async for event in self._stream_mode().run():
                     yield event
             else:
                 async for event in self._search_mode():
@@ -146,23 +163,18 @@ class XSource:
         finally:
             await session.close()
 
-    def _stream_mode(self, session: aiohttp.ClientSession) -> StreamMode:
-        """Return the stream loop, lent the search, the re-checks and the budget wait."""
+    def _stream_mode(self) -> StreamMode:
+        """Return the wall's side of the shared stream, lent the search, the re-checks, the
+        budget wait and the hydrating parser."""
         hooks = StreamHooks(
             wait_for_budget=self.wait_for_budget,
             catch_up=self.search.run,
             rechecks=self.rechecks.if_due,
+            posts=self.hydrator.posts,
         )
         return StreamMode(
-            self.ctx.wall,
-            stream_opener(session, self.token),
-            hooks,
-            self.cursor,
-            self.budget,
-            self.report,
+            self.ctx.wall, self.stream, hooks, self.cursor, self.budget, self.report,
             clock=self.clock,
-            sleep=self.sleep,
-            stall_s=self.stall_s,
         )
 
     async def _search_mode(self) -> AsyncIterator[Post | Deletion]:

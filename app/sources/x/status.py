@@ -14,6 +14,7 @@ from app.clock import iso
 from app.sources.base import SourceStatus, State
 from app.sources.x.budget import ReadBudget, utc_at
 from app.sources.x.http import Clock
+from app.sources.x.page import Gaps
 
 __all__ = ["XStatus"]
 
@@ -32,6 +33,10 @@ class XStatus:
         self._budget = budget
         self._clock = clock
         self._figures = figures
+        # Referenced media, tweets and authors a page did not include, and reposted originals
+        # fetched (or not, for the budget) since the source started.
+        self.unresolved_counts = {"media": 0, "tweets": 0, "authors": 0}
+        self.counters: dict[str, int] = {"originals_fetched": 0, "originals_skipped": 0}
 
     def publish(self, next_poll: float | None = None) -> None:
         """Refresh the figures in `status.extra`, and the next poll (epoch seconds) if given."""
@@ -40,8 +45,21 @@ class XStatus:
         self.status.extra = {
             **self._budget.figures(self._clock()),
             **self._figures(),
+            **self.counters,
+            "unresolved": dict(self.unresolved_counts),
             "next_poll": iso(self.status.next_poll),
         }
+
+    def unresolved(self, gaps: Gaps) -> None:
+        """Count what a page referred to but did not include, and refresh the figures."""
+        for kind, n in gaps.counts().items():
+            self.unresolved_counts[kind] += n
+        self.publish()
+
+    def count(self, name: str, n: int = 1) -> None:
+        """Add `n` to the counter `name` shown in the figures."""
+        self.counters[name] = self.counters.get(name, 0) + n
+        self.publish()
 
     def ok(self) -> None:
         """Record a successful request now (by the source's clock) and refresh the figures."""

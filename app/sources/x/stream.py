@@ -1,4 +1,4 @@
-"""Filtered-stream mode of the X source: rule sync, X's reconnect ladder, NDJSON framing.
+"""The filtered stream's building blocks: rule sync, X's reconnect ladder, NDJSON framing.
 
 Why the stream is read with our own aiohttp request rather than tweepy's `AsyncStreamingClient`:
 tweepy's stream is callback-driven, owns (and closes) its session, sleeps with `asyncio.sleep`,
@@ -8,39 +8,30 @@ ingest layer (back-pressure for free), a 401/403 stops the source, every end of 
 EOF, stall, network error, HTTP error — goes round the same reconnect loop, and the clock and
 sleep are injectable so the ladder is tested without waiting. tweepy still makes the rule calls.
 
-`StreamMode` borrows from the rest of the source only what `StreamHooks` and its other
-arguments name: the gap-filling search, the deletion re-checks and the wait for the budget.
+The connection itself is shared by every wall of a bearer token (shared.py); each wall's side of
+it, its gap-filling search and re-checks, is in subscriber.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from tweepy import StreamRule
 
-from app.models import Deletion, Post
-from app.sources.base import State
-from app.sources.plumbing import Backoff, Sleep, describe
-from app.sources.x.budget import ReadBudget
-from app.sources.x.http import Clock, XApiCaller, XStopped
+from app.sources.plumbing import Backoff
+from app.sources.x.http import XApiCaller
 from app.sources.x.query import FIELDS
-from app.sources.x.search import SinceId, parse_posts
-from app.sources.x.status import XStatus
 
 __all__ = [
     "MAX_LINE_BYTES",
     "STREAM_URL",
     "Connect",
     "ReconnectLadder",
-    "StreamHooks",
-    "StreamMode",
     "ndjson_lines",
     "rule_tag",
     "stream_opener",
@@ -163,131 +154,3 @@ async def ndjson_lines(
                 log.warning("dropped a stream line longer than %d bytes", max_line)
                 buffer.clear()
                 dropping = True
-
-
-@dataclass(frozen=True)
-class StreamHooks:
-    """What stream mode borrows from the rest of the X source, as plain callables."""
-
-    wait_for_budget: Callable[[], Awaitable[None]]
-    """Returns at once, or when today's read budget refills."""
-    catch_up: Callable[[], AsyncIterator[Post]]
-    """One search run: the posts since the cursor, to fill the gap before a connection."""
-    rechecks: Callable[[], AsyncIterator[Deletion]]
-    """The deletion re-check, when one is due."""
-
-
-class StreamMode:
-    """The filtered-stream loop of one X source: connect, fill the gap by search, yield what the
-    stream sends, re-check deletions between lines; reconnect whatever ends it. The wall's
-    rules are synced (`sync_rules`) before `run`."""
-
-    def __init__(
-        self,
-        wall: str,
-        connect: Connect,
-        hooks: StreamHooks,
-        cursor: SinceId,
-        budget: ReadBudget,
-        report: XStatus,
-        *,
-        clock: Clock,
-        sleep: Sleep,
-        stall_s: float,
-    ) -> None:
-        self._connect = connect
-        self._hooks = hooks
-        self._cursor = cursor
-        self._budget = budget
-        self._report = report
-        self._clock = clock
-        self._sleep = sleep
-        self._stall_s = stall_s
-        self.ladder = ReconnectLadder()
-        self.tag = rule_tag(wall)
-
-    async def run(self) -> AsyncIterator[Post | Deletion]:
-        """Yield posts and deletions forever; raises XStopped on 401/403."""
-        while True:
-            await self._hooks.wait_for_budget()
-            try:
-                async with self._connect() as response:
-                    if response.status in (401, 403):
-                        raise XStopped(f"X refused the credentials on stream: {response.status}")
-                    if response.status != 200:
-                        await self._refused(response)
-                        continue
-                    async for event in self._connected(response):
-                        yield event
-                if self._budget.remaining(self._clock()) <= 0:
-                    continue  # closed on purpose; wait_for_budget sleeps until 00:00 UTC
-                problem = "stream closed by X"
-            except (aiohttp.ClientError, TimeoutError) as err:
-                problem = f"stream lost: {describe(err)}"
-            delay = self.ladder.after_network_error()
-            self._report.failed(problem, "backoff", self._clock() + delay)
-            log.warning("x: %s; reconnecting in %.2f s", problem, delay)
-            await self._sleep(delay)
-
-    async def _refused(self, response: aiohttp.ClientResponse) -> None:
-        """Record an HTTP error status on connect and wait as X's ladder says."""
-        text = (await response.text(errors="replace"))[:200]
-        self._budget.charge(self._clock(), 0)
-        state: State
-        if response.status == 429:
-            delay = self.ladder.after_rate_limit()
-            state = "rate_limited"
-        else:
-            delay = self.ladder.after_http_error()
-            state = "backoff"
-        self._report.failed(f"stream HTTP {response.status}: {text}", state, self._clock() + delay)
-        log.warning("x: stream HTTP %d; reconnecting in %.0f s", response.status, delay)
-        await self._sleep(delay)
-
-    async def _connected(self, response: aiohttp.ClientResponse) -> AsyncIterator[Post | Deletion]:
-        """Fill the gap since the last seen post by search, then yield what the stream sends.
-
-        Returns when the stream ends or today's read budget is used up; raises TimeoutError on
-        a stall and what aiohttp raises on a network error."""
-        self.ladder.connected()
-        self._budget.charge(self._clock(), 0, billable=False)
-        self._report.ok()
-        async for post in self._hooks.catch_up():
-            yield post
-        async for line in ndjson_lines(response, self._stall_s):
-            if line:
-                seen = self._parse(line)
-                if seen is not None:
-                    tweet_id, post = seen
-                    await self._cursor.advance(tweet_id)
-                    self._report.posted()
-                    yield post
-                if self._budget.remaining(self._clock()) <= 0:
-                    return
-            async for deletion in self._hooks.rechecks():
-                yield deletion
-
-    def _parse(self, line: bytes) -> tuple[str, Post] | None:
-        """Return (tweet id, post) for one stream line, or None for a line to skip."""
-        try:
-            body = json.loads(line)
-        except ValueError:
-            log.warning("x: skipping a malformed stream line %.80r", line)
-            return None
-        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
-            if isinstance(body, dict) and body.get("errors"):
-                log.warning("x: stream says %s", body["errors"])
-            return None
-        rules = body.get("matching_rules")
-        if (
-            isinstance(rules, list)
-            and rules
-            and not any(isinstance(r, dict) and r.get("tag") == self.tag for r in rules)
-        ):
-            return None  # another wall's rule on a shared connection
-        self._budget.count_streamed(self._clock())
-        posts = parse_posts(body)
-        if not posts:
-            return None
-        self._report.ok()
-        return str(posts[0][0]), posts[0][1]
