@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from websockets.sync.client import connect as ws_connect
 
+from tests.browser.admin import admin_client
 from tests.browser.conftest import ROOT, write_posts
 from tests.conftest import ServerProcess, make_post
 
@@ -52,6 +53,7 @@ WALLS: dict[str, tuple[str, Callable[[], list[dict[str, Any]]], bool]] = {
     "panels": ("pre", lambda: numbered(400, 8), False),
     "resume": ("pre", lambda: numbered(500, 4), False),
     "race": ("pre", lambda: numbered(600, 4), False),
+    "screens": ("post", lambda: numbered(700, 3), False),
     "shots": ("pre", lambda: [json.loads(line) for line in
                               MEETING.read_text("utf-8").splitlines()[:60]], True),
 }
@@ -410,6 +412,37 @@ def test_console_reloads_what_it_missed_after_a_reconnect(server: ServerProcess,
     page.wait_for_selector("body[data-connection=live]", state="attached")
     assert len(routes) == 2
     page.wait_for_selector('#wall li[data-item-id="x:100502"]', state="attached")
+
+
+def test_screens_box_lists_named_screens_with_their_health(server: ServerProcess,
+                                                          contexts: Any) -> None:
+    """The Screens box lists every named screen of the wall: one opened with its key shows its
+    last health report; one not connected says so, and the header count turns red."""
+    admin = admin_client(server)
+    try:
+        keys = {}
+        for name in ("Hall A, left", "Foyer"):
+            res = admin.post("/api/v1/walls/screens/screens", json={"name": name})
+            assert res.status_code == 201, res.text
+            keys[name] = res.json()["key"]
+    finally:
+        admin.close()
+    url = f"ws://127.0.0.1:{server.port}/ws/walls/screens?screen={keys['Hall A, left']}"
+    with ws_connect(url, open_timeout=10) as ws:
+        ws.recv(timeout=10)  # the snapshot
+        ws.send(json.dumps({"type": "health", "kind": "hall", "seq": 3, "epoch": "e",
+                            "reconnects": 0, "dom_nodes": 321, "cards": 3, "heap_mb": 2.5,
+                            "uptime_s": 120, "width": 1920, "height": 1080}))
+        page = console(contexts, server, "alice", "screens")
+        hall_row = page.locator("#screens .row--screen[data-kind=hall]", has_text="Hall A, left")
+        hall_row.filter(has_text="321 DOM nodes").wait_for(timeout=15_000)
+        assert "1920\u00d71080" in hall_row.inner_text()
+        assert hall_row.get_attribute("data-silent") is None
+        foyer = page.locator("#screens .row--screen", has_text="Foyer")
+        assert "not connected" in foyer.inner_text()
+        assert foyer.get_attribute("data-silent") == ""
+        assert page.inner_text("#count-screens") == "1/2"
+        page.wait_for_selector("#count-screens-box.count--alert:not([hidden])", state="attached")
 
 
 def test_hide_to_gone_latency_with_twenty_viewers(server: ServerProcess, contexts: Any) -> None:

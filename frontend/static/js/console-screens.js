@@ -1,48 +1,61 @@
-// The console's "Screens" box: every hall screen that reports its health, one row each, and the
-// remote viewers as one count (from GET /api/v1/walls/{slug}/screens), the Screens count in the
-// header; and, for admins, the wall's layout, theme and a remote reload of every screen.
-// Rows are built with textContent only.
+// The console's "Screens" box: every named hall screen of the wall (an admin names a projector
+// and opens it with its key), connected or not, with the health it last reported (from
+// GET /api/v1/walls/{slug}/screens), and the Screens count in the header; and, for admins, the
+// wall's layout, theme and a remote reload of every screen. Rows are built with textContent only.
 
 import { CONSOLE_ATTR, CONSOLE_CLASS, CONSOLE_ID } from "./hooks.js";
 import { el } from "./card.js";
 
 const SILENT_S = 60;   // a screen reports every 30 s: twice that without a word is a problem
 
-/** Return one list row for a screen's health report `s`. */
+/** Return whether named screen `s` needs a look: not connected, or silent for too long. */
+export function troubled(s) {
+  if (s.connected === false) return true;
+  return Number.isFinite(s.age_s) && s.age_s > SILENT_S;
+}
+
+/** Return one list row for a named screen `s` ({name, connected, ...its last health report}). */
 export function screenRow(s) {
-  const age = Number(s.age_s) || 0;
+  const age = Number(s.age_s);
+  const reported = Number.isFinite(age);
   const li = el("li", `row ${CONSOLE_CLASS.screen}`);
-  li.setAttribute(CONSOLE_ATTR.kind, String(s.kind || "?"));
-  if (age > SILENT_S) li.setAttribute(CONSOLE_ATTR.silent, "");
+  li.setAttribute(CONSOLE_ATTR.kind, String(s.kind || "hall"));
+  if (troubled(s)) li.setAttribute(CONSOLE_ATTR.silent, "");
   const main = el("div", "row__main");
   const size = s.width && s.height ? `${s.width}×${s.height}` : "";
-  main.append(el("span", "row__title", `${s.kind === "hall" ? "Hall screen" : "Viewer"} ${size}`.trim()));
-  const facts = [`seq ${s.seq ?? "?"}`, `${s.reconnects ?? 0} reconnects`, `${s.dom_nodes ?? "?"} DOM nodes`,
-    `${s.cards ?? "?"} cards`];
-  if (Number.isFinite(s.heap_mb)) facts.push(`${s.heap_mb} MB heap`);
-  if (Number.isFinite(s.uptime_s)) facts.push(`up ${Math.round(s.uptime_s / 60)} min`);
-  main.append(el("span", "row__sub", facts.join(" · ")));
-  li.append(main, el("span", "row__time", age > SILENT_S ? `silent ${Math.round(age)} s` : `${Math.round(age)} s ago`));
-  li.title = `${s.peer || ""} epoch ${s.epoch || "?"}`;
+  const title = el("span", "row__title", `${s.name || "Hall screen"} ${size}`.trim());
+  title.setAttribute("dir", "auto");
+  main.append(title);
+  if (reported) {
+    const facts = [`seq ${s.seq ?? "?"}`, `${s.reconnects ?? 0} reconnects`, `${s.dom_nodes ?? "?"} DOM nodes`,
+      `${s.cards ?? "?"} cards`];
+    if (Number.isFinite(s.heap_mb)) facts.push(`${s.heap_mb} MB heap`);
+    if (Number.isFinite(s.uptime_s)) facts.push(`up ${Math.round(s.uptime_s / 60)} min`);
+    main.append(el("span", "row__sub", facts.join(" · ")));
+  } else {
+    main.append(el("span", "row__sub", s.connected === false ? "not connected" : "connected, no report yet"));
+  }
+  let when = "";
+  if (s.connected === false) when = "offline";
+  else if (reported) when = age > SILENT_S ? `silent ${Math.round(age)} s` : `${Math.round(age)} s ago`;
+  li.append(main, el("span", "row__time", when));
+  if (s.epoch) li.title = `epoch ${s.epoch}`;
   return li;
 }
 
-/** Show the hall screens in #screens, one row each, and the remote viewers as one count. */
+/** Show the named screens in #screens, one row each. */
 export function renderScreens(doc, list) {
   const box = doc.getElementById(CONSOLE_ID.screens);
   if (!box || !Array.isArray(list)) return;
-  const halls = list.filter((s) => s && s.kind === "hall");
-  const viewers = list.length - halls.length;
-  const rows = halls.map(screenRow);
-  if (viewers > 0) rows.push(el("li", "row row--viewers", `${viewers} remote viewer(s) reporting`));
-  if (rows.length === 0) rows.push(el("li", "rows__empty", "No screen has reported yet."));
+  const rows = list.filter((s) => s && typeof s === "object").map(screenRow);
+  if (rows.length === 0) rows.push(el("li", "rows__empty", "No named screen yet."));
   box.replaceChildren(...rows);
 }
 
 /**
  * The Screens panel of a console `ctx` ({doc, api, slug, say}): `show(list)` takes the answer of
- * GET …/screens. Screens that report their health (seq, DOM size, memory) are counted apart in
- * the header, with the stalest report, so a frozen projector shows.
+ * GET …/screens. The named screens are counted apart in the header, red when one is offline or
+ * silent, so a frozen projector shows.
  */
 export function createScreens({ doc, api, slug, say }) {
   const $ = (id) => doc.getElementById(id);
@@ -51,11 +64,13 @@ export function createScreens({ doc, api, slug, say }) {
     show(list) {
       if (!Array.isArray(list)) return;
       const box = $(CONSOLE_ID.countScreensBox);
+      const connected = list.filter((x) => x && x.connected !== false);
+      const trouble = list.filter((x) => x && troubled(x));
       box.hidden = list.length === 0;
-      $(CONSOLE_ID.countScreens).textContent = String(list.length);
-      const stalest = Math.max(0, ...list.map((x) => Number(x.age_s) || 0));
-      box.classList.toggle(CONSOLE_CLASS.alert, stalest > SILENT_S);
-      box.title = `${list.length} screen(s) reporting health; oldest report ${Math.round(stalest)} s ago`;
+      $(CONSOLE_ID.countScreens).textContent = `${connected.length}/${list.length}`;
+      box.classList.toggle(CONSOLE_CLASS.alert, trouble.length > 0);
+      box.title = `${connected.length} of ${list.length} named screen(s) connected`
+        + (trouble.length > 0 ? `; ${trouble.length} offline or silent for over ${SILENT_S} s` : "");
       renderScreens(doc, list);
     },
   };

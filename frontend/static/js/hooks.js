@@ -69,7 +69,7 @@ export const CONSOLE_ID = Object.freeze({
   countViewers: "count-viewers",
   countViewersBox: "count-viewers-box",
   countScreens: "count-screens",
-  countScreensBox: "count-screens-box", // hidden until a screen reports; .count--alert when one is silent
+  countScreensBox: "count-screens-box", // "connected/named"; hidden without named screens; .count--alert when one is offline or silent
   sources: "sources",              // one li per source, [data-state]
   conn: "console-conn",            // the connection badge, [data-state]
   logout: "logout",
@@ -81,7 +81,7 @@ export const CONSOLE_ID = Object.freeze({
   blockForm: "block-form",
   blockValue: "block-value",
   blocks: "blocks",                // rows with a remove button [data-kind][data-value]
-  screens: "screens",              // the Screens box's rows
+  screens: "screens",              // the Screens box: one row per named hall screen
   wallLook: "wall-look",           // admins only: layout, theme, reload
   wallLayout: "wall-layout",
   wallTheme: "wall-theme",
@@ -112,7 +112,7 @@ export const CONSOLE_ATTR = Object.freeze({
   order: "data-order",             // #sort-toggle: "oldest" | "newest"
   state: "data-state",             // #console-conn: "connecting" | "live" | "stale"; a source: its state
   tone: "data-tone",               // a toast: "ok" | "info" | "warn" | "error"
-  silent: "data-silent",           // a screen row: no report for over a minute
+  silent: "data-silent",           // a screen row: not connected, or no report for over a minute
 });
 
 /** The moderator console: class names that scripts toggle or tests look for. */

@@ -21,11 +21,17 @@ export function backoffDelay(attempt, random = Math.random, rules = RULES) {
   return Math.floor(random() * ceiling);
 }
 
-/** Return the WebSocket URL for `path` on the page's origin, with the resume point if any. */
-export function socketUrl(path, resume, loc = globalThis.location) {
+/**
+ * Return the WebSocket URL for `path` on the page's origin, with `params` (e.g. a named hall
+ * screen's `{screen: key}`) and the resume point if any.
+ */
+export function socketUrl(path, resume, loc = globalThis.location, params = null) {
   const url = new URL(path, loc.href);
   url.protocol = loc.protocol === "https:" ? "wss:" : "ws:";
   url.search = "";
+  for (const [name, value] of Object.entries(params || {})) {
+    if (value !== null && value !== undefined && value !== "") url.searchParams.set(name, String(value));
+  }
   if (resume) {
     url.searchParams.set("epoch", resume.epoch);
     url.searchParams.set("since", String(resume.since));
@@ -38,14 +44,16 @@ export function socketUrl(path, resume, loc = globalThis.location) {
  *
  * `onFrame(frame)` gets each decoded frame, synchronously in the socket's message handler so that
  * all events of a frame are applied before the browser paints. `onStatus(state)` gets
- * "connecting" | "live" | "stale" on every change. `resume()` returns `{epoch, since}` or null.
- * Return `{stop, state}`.
+ * "connecting" | "live" | "stale" on every change. `resume()` returns `{epoch, since}` or null
+ * (the moderators' feed has no resume point: it is always null there). `params` are more query
+ * parameters for every dial. Return `{stop, nudge, send, state}`.
  */
 export function connect({
   path,
   onFrame,
   onStatus = () => {},
   resume = () => null,
+  params = null,
   WebSocketImpl = globalThis.WebSocket,
   timers = globalThis,
   random = Math.random,
@@ -91,7 +99,7 @@ export function connect({
     if (stopped) return;
     let ws;
     try {
-      ws = new WebSocketImpl(socketUrl(path, resume()));
+      ws = new WebSocketImpl(socketUrl(path, resume(), globalThis.location, params));
     } catch (err) {
       warn("tweetwall: cannot open the live connection", err);
       failed(null);

@@ -15,6 +15,8 @@ test("the socket URL follows the page's scheme and carries the resume point", ()
   assert.equal(socketUrl("/ws/walls/a", { epoch: "e 1", since: 7 }, loc),
     "wss://wall.example/ws/walls/a?epoch=e+1&since=7");
   assert.equal(socketUrl("/ws/walls/a", null, { href: "http://h:8/x", protocol: "http:" }), "ws://h:8/ws/walls/a");
+  assert.equal(socketUrl("/ws/walls/a", { epoch: "e", since: 3 }, loc, { screen: "k/1", none: null }),
+    "wss://wall.example/ws/walls/a?screen=k%2F1&epoch=e&since=3");
 });
 
 // A fake WebSocket and fake timers, so the state machine runs without a network or a clock.
@@ -117,4 +119,20 @@ test("each dial asks to resume from the latest point; frames that are not JSON a
   t.sockets[1].drop();
   t.timers.advance(RULES.maxDelayMs);
   assert.equal(t.sockets.length, 2, "no dial after stop()");
+});
+
+test("params go with every dial, before the resume point", () => {
+  const timers = new FakeTimers();
+  const { sockets, FakeSocket } = fakeSockets();
+  globalThis.location = { href: "http://wall.test/walls/a?screen=k1", protocol: "http:" };
+  let point = null;
+  connect({
+    path: "/ws/walls/a", onFrame: () => {}, resume: () => point, params: { screen: "k1" },
+    WebSocketImpl: FakeSocket, timers, random: () => 0.5, warn: () => {},
+  });
+  assert.equal(sockets[0].url, "ws://wall.test/ws/walls/a?screen=k1");
+  point = { epoch: "e", since: 4 };
+  sockets[0].drop();
+  timers.advance(RULES.baseDelayMs);
+  assert.equal(sockets[1].url, "ws://wall.test/ws/walls/a?screen=k1&epoch=e&since=4");
 });
