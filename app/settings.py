@@ -208,7 +208,17 @@ class BlueskySettings(_Section):
     handle: str | None = None
     app_password: SecretStr | None = None
     appview_url: str = "https://public.api.bsky.app"
+    # The PDS that hosts `handle`'s account: login and the search backfill go there
+    # (TWEETWALL_BLUESKY__PDS_URL). bsky.social hosts Bluesky's own accounts.
+    pds_url: str = "https://bsky.social"
     backfill_hours: float = 6.0
+
+    @field_validator("pds_url")
+    @classmethod
+    def _pds(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", v):
+            raise ValueError(f"pds_url is an http(s) URL, got {v!r}")
+        return v.rstrip("/")
 
 
 class ReplaySettings(_Section):

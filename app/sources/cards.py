@@ -16,11 +16,16 @@ from pydantic import ValidationError
 
 from app.models import Author, Media, Token, clean_text, safe_url
 
-__all__ = ["gif_media", "link_card", "placeholder_author", "poll_tokens", "shown_url"]
+__all__ = ["gif_media", "is_alt", "link_card", "placeholder_author", "poll_tokens", "shown_url"]
 
 _GIF_PATH = re.compile(r"\.gif$", re.IGNORECASE)
 # "ALT: …", the description Bluesky's GIF picker writes, is the GIF's alt text.
 _ALT_PREFIX = re.compile(r"^\s*alt:\s*", re.IGNORECASE)
+
+
+def is_alt(description: str) -> bool:
+    """Return True if a card's description is alt text ("ALT: …", as GIF pickers write it)."""
+    return bool(_ALT_PREFIX.match(description))
 
 
 def shown_url(url: str) -> str:
@@ -52,7 +57,7 @@ def gif_media(
     href = safe_url(url)
     if href is None or not _GIF_PATH.search(urlsplit(href).path):
         return None
-    described = _ALT_PREFIX.sub("", alt).strip() if _ALT_PREFIX.match(alt) else ""
+    described = _ALT_PREFIX.sub("", alt).strip()
     try:
         # An animated GIF plays in an <img>: it is its own preview when there is no still.
         return Media(kind="gif", url=href, preview_url=safe_url(preview_url) or href,

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from app.clock import utcnow
 from app.models import Author, Media, Metrics, Post, QuotedPost, Token, safe_url
+from app.sources.cards import gif_media, is_alt, link_card
 
 __all__ = [
     "COLLECTION",
@@ -172,6 +173,13 @@ def _embed_media(did: str, embed: Mapping[str, Any]) -> list[Media]:
                     height=ratio.get("height") if isinstance(ratio.get("height"), int) else None,
                 )
             )
+    elif kind == "app.bsky.embed.external" and isinstance(embed.get("external"), Mapping):
+        ext = embed["external"]
+        described = str(ext.get("description") or "")
+        gif = gif_media(ext.get("uri"), alt=described if is_alt(described) else "",
+                        title=str(ext.get("title") or ""))
+        if gif is not None:
+            media.append(gif)
     elif kind == "app.bsky.embed.video" and (cid := _blob_cid(embed.get("video"))):
         media.append(
             Media(
@@ -182,6 +190,18 @@ def _embed_media(did: str, embed: Mapping[str, Any]) -> list[Media]:
             )
         )
     return media
+
+
+def _external(embed: Any) -> Mapping[str, Any] | None:
+    """Return the `external` link card of an embed (alone or beside a quote), or None."""
+    if not isinstance(embed, Mapping):
+        return None
+    if embed.get("$type") == "app.bsky.embed.recordWithMedia":
+        return _external(embed.get("media"))
+    ext = embed.get("external")
+    if embed.get("$type") == "app.bsky.embed.external" and isinstance(ext, Mapping):
+        return ext
+    return None
 
 
 def quoted_uri(record: Mapping[str, Any]) -> str | None:
@@ -253,10 +273,13 @@ def record_to_post(
         return None
     now = now or utcnow()
     try:
-        text = str(record.get("text") or "")
-        tokens = facet_tokens(text, record.get("facets"))
+        tokens = facet_tokens(str(record.get("text") or ""), record.get("facets"))
         embed = record.get("embed")
         media = _embed_media(did, embed) if isinstance(embed, Mapping) else []
+        if (ext := _external(embed)) is not None:
+            # A link card (a GIF from the picker, an article) is a titled link: never an empty
+            # card, even when the post has no text.
+            tokens = link_card(tokens, ext.get("uri"), str(ext.get("title") or ""))
         quote_ref = quoted_uri(record)
         if quoted is None and quote_ref is not None:
             quoted_did = quote_ref.removeprefix("at://").split("/")[0]
@@ -281,7 +304,7 @@ def record_to_post(
             created_at=_created_at(record.get("createdAt"), now),
             author=author or Author(id=did, handle=did, profile_url=_profile_url(did)),
             content=tokens,
-            text=text,
+            text="".join(t.text for t in tokens),
             media=media,
             lang=str(langs[0]) if langs else None,
             quoted=quoted,

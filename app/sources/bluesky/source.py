@@ -61,7 +61,7 @@ class BlueskySource:
         *,
         http_transport: httpx.AsyncBaseTransport | None = None,
         connect: Connect | None = None,
-        pds_url: str = "https://bsky.social",
+        pds_url: str | None = None,
         now: Now = utcnow,
         sleep: Sleep = asyncio.sleep,
         cursor_every_s: float = 5.0,
@@ -93,7 +93,8 @@ class BlueskySource:
             timing=Timing(cursor_every_s, rewind_s, batch_wait_s, idle_timeout_s, max_backoff_s),
         )
         self._backfill = Backfill(
-            PdsSession(pds_url, settings.handle, settings.app_password, self.status),
+            PdsSession(pds_url or settings.pds_url, settings.handle, settings.app_password,
+                       self.status),
             ctx.hashtags,
             remember=self._known.put,
             status=self.status,

@@ -34,7 +34,12 @@ _DROP_WITH_CONTENT = {
     "option",
     "head",
 }
-_CLASSES = {"a": {"mention", "hashtag", "u-url"}, "span": {"invisible", "ellipsis", "h-card"}}
+_CLASSES = {
+    "a": {"mention", "hashtag", "u-url"},
+    "span": {"invisible", "ellipsis", "h-card"},
+    # Mastodon 4.4+ puts the "RE: <link>" fallback of a quote in this paragraph.
+    "p": {"quote-inline"},
+}
 
 
 def sanitize(html: str) -> str:
@@ -53,8 +58,10 @@ def sanitize(html: str) -> str:
 
 
 class _Tokenizer(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, drop_quote_inline: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self._drop_quote_inline = drop_quote_inline
+        self._skipping = 0  # >0 inside a dropped quote-inline paragraph
         self.tokens: list[Token] = []
         self._text: list[str] = []
         self._break = ""  # a newline run owed before the next visible text
@@ -84,6 +91,12 @@ class _Tokenizer(HTMLParser):
         """Open a paragraph, a span or a link; a `br` owes a newline."""
         values = {name: value or "" for name, value in attrs}
         classes = set(values.get("class", "").split())
+        if self._skipping:
+            self._skipping += tag == "p"
+            return
+        if tag == "p" and self._drop_quote_inline and "quote-inline" in classes:
+            self._skipping = 1
+            return
         if tag == "br":
             self._break += "\n"
         elif tag == "p":
@@ -102,6 +115,9 @@ class _Tokenizer(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         """Close a paragraph, a span (an ellipsis span adds "…") or a link."""
+        if self._skipping:
+            self._skipping -= tag == "p"
+            return
         if tag == "p":
             self._paragraphs = max(0, self._paragraphs - 1)
         elif tag == "span" and self._spans:
@@ -134,7 +150,7 @@ class _Tokenizer(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         """Add text to the open link or the text run, unless hidden or mere formatting."""
-        if self._hidden():
+        if self._skipping or self._hidden():
             return
         if not self._paragraphs and "\n" in data and not data.strip():
             return  # source formatting between paragraphs, not content
@@ -151,14 +167,15 @@ class _Tokenizer(HTMLParser):
         return self.tokens
 
 
-def html_to_tokens(html: str) -> list[Token]:
+def html_to_tokens(html: str, *, drop_quote_inline: bool = False) -> list[Token]:
     """Return the content tokens of a Mastodon status's `content` HTML (sanitised first).
 
     Paragraphs become blank lines and `br` a newline; `a.hashtag` -> hashtag, `a.mention` ->
-    mention, any other `a` with an http(s) href -> link; everything else is text. Never raises
-    on malformed HTML.
+    mention, any other `a` with an http(s) href -> link; everything else is text. With
+    `drop_quote_inline`, the `p.quote-inline` fallback of a quote shown as a card is left out.
+    Never raises on malformed HTML.
     """
-    parser = _Tokenizer()
+    parser = _Tokenizer(drop_quote_inline)
     parser.feed(sanitize(html))
     parser.close()
     return parser.result()

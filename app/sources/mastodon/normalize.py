@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from app.models import Author, Media, Metrics, Post, QuotedPost, safe_url
+from app.models import Author, Media, Metrics, Post, QuotedPost, Token, safe_url
+from app.sources.cards import gif_media, link_card, poll_tokens
 from app.sources.mastodon.html import html_to_tokens
 
 __all__ = ["id_key", "instance_base", "status_to_post"]
@@ -50,7 +51,9 @@ def _media(attachments: list[Mapping[str, Any]]) -> list[Media]:
     media = []
     for att in attachments:
         kind = _MEDIA_KINDS.get(str(att.get("type")))
-        url = safe_url(att.get("url") or att.get("remote_url"))
+        # `remote_url` is the file on the author's server: the same on every instance that
+        # caches the status, so two sightings of one attachment are recognised as one.
+        url = safe_url(att.get("remote_url")) or safe_url(att.get("url"))
         if kind is None or url is None:
             continue
         original = (att.get("meta") or {}).get("original") or {}
@@ -88,6 +91,23 @@ def _quoted(status: Mapping[str, Any], host: str) -> QuotedPost | None:
     )
 
 
+def _extras(status: Mapping[str, Any], tokens: list[Token], media: list[Media]) -> list[Token]:
+    """Return `tokens` with the status's poll options and its link card added (a card of a GIF
+    also adds the GIF to `media`)."""
+    poll = status.get("poll")
+    if isinstance(poll, Mapping):
+        options = [o for o in poll.get("options") or [] if isinstance(o, Mapping)]
+        tokens = poll_tokens(tokens, [str(o.get("title") or "") for o in options])
+    card = status.get("card")
+    if isinstance(card, Mapping) and isinstance(card.get("url"), str):
+        title = str(card.get("title") or "")
+        gif = gif_media(card["url"], alt=str(card.get("image_description") or ""), title=title)
+        if gif is not None and not media:
+            media.append(gif)
+        tokens = link_card(tokens, card["url"], title)
+    return tokens
+
+
 def status_to_post(status: Mapping[str, Any], host: str) -> Post | None:
     """Return the wall post for a Mastodon status seen on instance `host`, or None.
 
@@ -100,20 +120,28 @@ def status_to_post(status: Mapping[str, Any], host: str) -> Post | None:
         original = status.get("reblog") or status
         if original.get("visibility") != "public":
             return None
-        tokens = html_to_tokens(str(original.get("content") or ""))
+        quoted = _quoted(original, host)
+        # The "RE: <link>" paragraph is a fallback for servers that cannot show quotes: shown
+        # beside the quote card it would say the same thing twice.
+        tokens = html_to_tokens(
+            str(original.get("content") or ""), drop_quote_inline=quoted is not None
+        )
+        media = _media(original.get("media_attachments") or [])
+        tokens = _extras(original, tokens, media)
         tags = [str(t.get("name", "")).casefold() for t in original.get("tags") or []]
         return Post(
             id=f"mastodon:{original['uri']}",
             source="mastodon",
             url=original.get("url") or original.get("uri"),
             created_at=original["created_at"],
+            edited_at=original.get("edited_at"),
             author=_author(original["account"], host),
             content=tokens,
             text="".join(t.text for t in tokens),
-            media=_media(original.get("media_attachments") or []),
+            media=media,
             lang=original.get("language"),
             is_repost=status.get("reblog") is not None,
-            quoted=_quoted(original, host),
+            quoted=quoted,
             sensitive=bool(original.get("sensitive")),
             content_warning=original.get("spoiler_text") or None,
             metrics=Metrics(

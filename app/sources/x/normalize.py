@@ -109,12 +109,12 @@ def _body(tweet: Json, drop_links: set[str]) -> list[Token]:
 
 
 def _created(tweet: Json) -> datetime:
-    """Return when the tweet was posted (now, when X did not say). Raises ValueError when
-    `created_at` is not ISO 8601."""
+    """Return when the tweet was posted: its `created_at`, else the time in its id, else now.
+    Raises ValueError when `created_at` is not ISO 8601."""
     raw = tweet.get("created_at")
     if isinstance(raw, str):
         return datetime.fromisoformat(raw)
-    return utcnow()
+    return snowflake_time(str(tweet.get("id") or "")) or utcnow()
 
 
 def _permalink(author: Author, tweet_id: str) -> str:
