@@ -1,10 +1,13 @@
 """A stand-in for the parts of X API v2 the X source uses, served on 127.0.0.1.
 
 It speaks the documented JSON: recent search with expansions, `includes`, `meta` and
-`next_token` pagination (honouring `since_id`), tweet lookup with `errors` entries, stream rules,
-and the filtered stream as chunked newline-delimited JSON with `\\r\\n` keep-alives. Faults are
-programmed per endpoint (`fail`, `fail_malformed`), so tests drive the real tweepy client through
-the real network stack and nothing is mocked.
+`next_token` pagination (honouring `since_id`), tweet lookup with `errors` entries (and, when
+asked for expansions, the tweets in full with their `includes`), stream rules, and the filtered
+stream as chunked newline-delimited JSON with `\\r\\n` keep-alives; like X, it refuses a second
+concurrent stream connection with 429 `TooManyConnections`. A real recorded page loads with
+`load_page`: its tweets are served as recorded, its reposts' originals with only what the page
+held for them. Faults are programmed per endpoint (`fail`, `fail_malformed`), so tests drive the
+real tweepy client through the real network stack and nothing is mocked.
 """
 
 from __future__ import annotations
@@ -83,6 +86,11 @@ class FakeXApi:
         self.keepalive_s = 0.05
         self.streams: list[asyncio.Queue[Json | str]] = []
         self.stream_connects = 0
+        self.stream_refusals = 0
+        # X allows one filtered-stream connection per app; tests that check it set this to 1
+        # (a client gone silent stays counted here until the server writes to it).
+        self.max_streams: int | None = None
+        self.match_all = False  # search returns every stored tweet (a recorded page)
         self._next_rule = 1
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -102,6 +110,22 @@ class FakeXApi:
         for tweet in includes.get("tweets", []):
             self.extra_tweets[tweet["id"]] = tweet
         return body
+
+    def load_page(self, body: Json, *, searchable: bool = True) -> list[Json]:
+        """Store a recorded page (data, includes) as served; return its tweets in page order.
+        Not `searchable`: only what the page includes is stored, its tweets wait to be
+        published."""
+        data = body.get("data", [])
+        for tweet in data if searchable else []:
+            self.tweets[tweet["id"]] = tweet
+        includes = body.get("includes", {})
+        for user in includes.get("users", []):
+            self.users[user["id"]] = user
+        for item in includes.get("media", []):
+            self.media[item["media_key"]] = item
+        for tweet in includes.get("tweets", []):
+            self.extra_tweets.setdefault(tweet["id"], tweet)
+        return list(data)
 
     def add(self, *tweets: Json) -> None:
         """Make tweets searchable (not streamed)."""
@@ -207,6 +231,9 @@ class FakeXApi:
         for tweet in [*tweets, *refs.values()]:
             if tweet.get("author_id") in self.users:
                 users[tweet["author_id"]] = self.users[tweet["author_id"]]
+        # Like X: media are expanded for the answer's own tweets only, never for the tweets it
+        # includes by reference (a repost's original, a quoted tweet).
+        for tweet in tweets:
             for key in tweet.get("attachments", {}).get("media_keys", []):
                 if key in self.media:
                     media[key] = self.media[key]
@@ -235,7 +262,8 @@ class FakeXApi:
                 for t in self.tweets.values()
                 if int(t["id"]) > since
                 and t["id"] not in self.deleted
-                and tags & {h["tag"].casefold() for h in t.get("entities", {}).get("hashtags", [])}
+                and (self.match_all or tags & {
+                    h["tag"].casefold() for h in t.get("entities", {}).get("hashtags", [])})
             ),
             key=lambda t: int(t["id"]),
             reverse=True,
@@ -261,6 +289,8 @@ class FakeXApi:
     async def _lookup(self, request: web.Request) -> web.Response:
         if (refused := self._gate(request, "lookup")) is not None:
             return refused
+        if "expansions" in request.query:
+            return self._lookup_full(request.query.get("ids", "").split(","))
         data, errors = [], []
         for tweet_id in request.query.get("ids", "").split(","):
             kind = (
@@ -297,6 +327,21 @@ class FakeXApi:
             body["errors"] = errors
         return web.json_response(body, headers=self._headers())
 
+    def _lookup_full(self, ids: list[str]) -> web.Response:
+        """Answer GET /2/tweets with expansions: each known tweet as a top-level tweet (its media
+        and quote expanded from what the server knows), unknown ones as errors."""
+        found = [self.tweets.get(i) or self.extra_tweets.get(i) for i in ids]
+        body = self._envelope([t for t in found if t is not None]) if any(found) else {}
+        if isinstance(body.get("data"), dict):
+            body["data"] = [body["data"]]
+        errors = [{"value": i, "resource_id": i, "resource_type": "tweet",
+                   "title": "Not Found Error", "detail": f"Could not find tweet with ids: [{i}].",
+                   "type": "https://api.twitter.com/2/problems/resource-not-found"}
+                  for i, t in zip(ids, found, strict=True) if t is None]
+        if errors:
+            body["errors"] = errors
+        return web.json_response(body, headers=self._headers())
+
     async def _get_rules(self, request: web.Request) -> web.Response:
         if (refused := self._gate(request, "rules")) is not None:
             return refused
@@ -326,13 +371,21 @@ class FakeXApi:
     async def _stream(self, request: web.Request) -> web.StreamResponse:
         if (refused := self._gate(request, "stream")) is not None:
             return refused
+        if self.max_streams is not None and len(self.streams) >= self.max_streams:
+            self.stream_refusals += 1
+            return web.json_response({
+                "title": "ConnectionException",
+                "detail": "This stream is currently at the maximum allowed connection limit.",
+                "connection_issue": "TooManyConnections",
+                "type": "https://api.twitter.com/2/problems/streaming-connection",
+            }, status=429)
         self.stream_connects += 1
+        queue: asyncio.Queue[Json | str] = asyncio.Queue()
+        self.streams.append(queue)  # before the first await: a racing second connect is refused
         response = web.StreamResponse(headers={"Content-Type": "application/json"})
         response.enable_chunked_encoding()
-        await response.prepare(request)
-        queue: asyncio.Queue[Json | str] = asyncio.Queue()
-        self.streams.append(queue)
         try:
+            await response.prepare(request)
             while True:
                 try:
                     item = await asyncio.wait_for(queue.get(), self.keepalive_s)

@@ -10,8 +10,8 @@ import pytest
 
 from app.models import Post
 from app.sources.x.normalize import content_tokens, post_id, tweet_to_post
-from app.sources.x.rechecks import gone_ids
 from app.sources.x.query import build_query
+from app.sources.x.rechecks import gone_ids
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "x"
 

@@ -82,7 +82,9 @@ def _media(item: Json) -> Media | None:
             if v.get("content_type") == "video/mp4" and safe_url(v.get("url"))
         ]
         best = max(mp4, key=lambda v: v.get("bit_rate") or 0, default=None)
-        url = best.get("url") if best else None
+        # Without `variants` (not asked for, or withheld) the still is all there is to show:
+        # a card keeps the video or GIF as its preview rather than losing it.
+        url = best.get("url") if best else preview
     try:
         return Media(
             kind=kind,
