@@ -20,6 +20,7 @@ __all__ = ["content_tokens", "links_to", "tidy"]
 Json = dict[str, Any]
 
 _MEDIA_LINK = re.compile(r"/status/\d+/(photo|video)/\d+/?$")
+_BARE_URL = re.compile(r"https?://[^\s<>\"']+")
 
 
 def _unescape(text: str) -> str:
@@ -53,10 +54,14 @@ def content_tokens(
     """Return the content tokens of `text` cut at its `entities` (urls, hashtags, mentions).
 
     t.co links become their expanded URL (href) shown as their display URL; links to attached
-    media and to any id in `drop_links` (a quoted post shown separately) are removed.
+    media and to any id in `drop_links` (a quoted post shown separately) are removed. A tweet
+    without `entities` at all (asked for without `tweet.fields`) still gets its bare http(s)
+    URLs as links.
     """
     text = _unescape(text)
-    entities = entities or {}
+    if entities is None:
+        entities = {"urls": [{"url": m.group(0), "start": m.start()}
+                             for m in _BARE_URL.finditer(text)]}
     spans: list[tuple[int, int, Token | None]] = []
     taken: list[tuple[int, int]] = []
 
