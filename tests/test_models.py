@@ -79,3 +79,11 @@ def test_id_must_carry_its_source() -> None:
 def test_hashtags_are_derived_from_tokens() -> None:
     """The post's hashtags are its hashtag tokens, case-folded and without '#'."""
     assert Post.model_validate(make_post(1)).hashtags == ["asnr14"]
+
+
+def test_edited_at_is_optional_and_kept_in_utc() -> None:
+    """`edited_at` (the version a sighting shows) defaults to None and is normalised to UTC like
+    `created_at`; it is on the wire for clients that show an "edited" mark."""
+    assert Post.model_validate(make_post(1)).edited_at is None
+    post = Post.model_validate(make_post(1, edited_at="2014-05-15T14:00:00+02:00"))
+    assert post.wire()["edited_at"] == "2014-05-15T12:00:00Z"
