@@ -19,7 +19,6 @@ from app.report import figures
 from app.report.sentence import sentence
 from app.store import Store
 from app.store.categories import wall_categories
-from app.store.stats import logged_posts
 
 __all__ = ["IMPRESSIONS_NOTE", "Period", "build_report"]
 
@@ -110,9 +109,9 @@ async def build_report(store: Store, slug: str, period: Period | None = None, *,
     period = period or Period()
     wall = store.wall(slug)
     since, until = period.bounds()
-    base = logged_posts(wall.id, since=since, until=until)
     hashtags = list(wall.config.get("hashtags") or [])
-    async with store.engine.connect() as conn:
+    async with store.engine.connect() as conn, figures.materialise(
+            conn, wall.id, since, until) as base:
         t = await figures.totals(conn, base)
         hours = await figures.hourly(conn, base)
         contributors = await figures.accounts(conn, base, wall.id, by="posts", limit=top)
@@ -120,9 +119,7 @@ async def build_report(store: Store, slug: str, period: Period | None = None, *,
         languages = await figures.grouped(conn, base.c.lang)
         sources = await figures.grouped(conn, base.c.source)
         counts = await figures.by_category(conn, base, wall.id)
-        tags = await figures.tags(conn, base, hashtags, top)
-        mentions = await figures.mentions(conn, base, top)
-        links = await figures.links(conn, base, top)
+        words = await figures.tokens(conn, base, hashtags, top)
         away = await figures.moderated_away(conn, wall.id, since, until)
     per_day, per_hour = _fold(hours, period.tz)
     categories, uncategorised = _categories(wall, counts)
@@ -147,9 +144,10 @@ async def build_report(store: Store, slug: str, period: Period | None = None, *,
                         "note": IMPRESSIONS_NOTE},
         "per_day": per_day, "per_hour": per_hour,
         "top_contributors": contributors, "top_by_reach": reach,
-        "hashtags": [{"tag": f"#{tag}", "posts": n} for tag, n in tags],
-        "mentions": [{"mention": m, "posts": n} for m, n in mentions],
-        "links": [{"url": url, "text": text, "posts": n} for text, url, n in links],
+        "hashtags": [{"tag": "#" + tag.lstrip("#"), "posts": n}
+                     for tag, _url, n in words["hashtag"]],
+        "mentions": [{"mention": m, "posts": n} for m, _url, n in words["mention"]],
+        "links": [{"url": url, "text": text, "posts": n} for text, url, n in words["link"]],
         "languages": [{"lang": lang, "posts": n} for lang, n in languages],
         "sources": [{"source": s, "posts": n} for s, n in sources],
         "categories": categories, "uncategorised": uncategorised,

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from app.clock import iso
 from app.store import Store
@@ -65,20 +65,12 @@ def jsonl_line(post: dict[str, Any]) -> bytes:
 async def transcript(store: Store, slug: str, since: datetime | None = None,
                      until: datetime | None = None) -> AsyncIterator[dict[str, Any]]:
     """Yield the wall's visible posts created in [since, until), oldest first, as stored wire
-    posts, read a page at a time. Hidden, pending and deleted posts are never in it. Raises
-    WallNotFound."""
+    posts, streamed from one query (one sort, however many posts). Hidden, pending and deleted
+    posts are never in it. Raises WallNotFound."""
     wall = store.wall(slug)
     base = logged_posts(wall.id, ("visible",), since, until)
-    after: tuple[Any, str] | None = None
-    while True:
-        stmt = (select(base.c.created_at, base.c.id, base.c.data)
-                .order_by(base.c.created_at, base.c.id).limit(PAGE))
-        if after is not None:
-            stmt = stmt.where(tuple_(base.c.created_at, base.c.id) > tuple_(*after))
-        async with store.engine.connect() as conn:
-            rows = (await conn.execute(stmt)).all()
-        for row in rows:
+    stmt = select(base.c.created_at, base.c.data).order_by(base.c.created_at, base.c.id)
+    async with store.engine.connect() as conn:
+        result = await conn.stream(stmt.execution_options(yield_per=PAGE))
+        async for row in result:
             yield {**row.data, "created_at": row.data.get("created_at") or iso(row.created_at)}
-        if len(rows) < PAGE:
-            return
-        after = (rows[-1].created_at, rows[-1].id)

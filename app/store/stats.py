@@ -80,11 +80,11 @@ async def _per_hour(conn: AsyncConnection, base: Subquery, last: datetime | None
             for h in hours]
 
 
-async def wall_stats(store: Store, slug: str) -> dict[str, Any]:
+async def wall_stats(store: Store, slug: str, *, detail: bool = False) -> dict[str, Any]:
     """Return the live figures of the wall's visible posts: posts by state, distinct accounts,
-    first and last post time, originals and reposts, posts with media and their share, posts
-    per hour over the 24 hours up to the newest post, the top contributors, and posts by
-    network and by language. Raises WallNotFound."""
+    first and last post time; with `detail` also originals and reposts, posts with media and
+    their share, posts per hour over the 24 hours up to the newest post, the top
+    contributors, and posts by network and by language. Raises WallNotFound."""
     wall = store.wall(slug)
     base = logged_posts(wall.id, ("visible",))
     async with store.engine.connect() as conn:
@@ -92,11 +92,16 @@ async def wall_stats(store: Store, slug: str) -> dict[str, Any]:
             select(wall_posts.c.state, func.count()).where(wall_posts.c.wall_id == wall.id)
             .group_by(wall_posts.c.state))
         by_state: dict[str, int] = {row[0]: int(row[1]) for row in counted}
-        row = (await conn.execute(select(
-            func.count(), func.count(func.distinct(base.c.source + ":" + base.c.author_id)),
-            func.min(base.c.created_at), func.max(base.c.created_at),
+        people = func.count(func.distinct(base.c.source + ":" + base.c.author_id))
+        if not detail:  # the console's header asks often: only what it shows
+            row = (await conn.execute(select(people, func.min(base.c.created_at),
+                                             func.max(base.c.created_at)))).one()
+            return {"posts": by_state.get("visible", 0), "pending": by_state.get("pending", 0),
+                    "hidden": by_state.get("hidden", 0), "accounts": int(row[0]),
+                    "first_post_at": iso(row[1]), "last_post_at": iso(row[2])}
+        total, participants, first, last, reposts, media = (await conn.execute(select(
+            func.count(), people, func.min(base.c.created_at), func.max(base.c.created_at),
             count_if(base.c.repost), count_if(base.c.media)))).one()
-        total, people, first, last, reposts, media = row
         handle = func.max(base.c.handle)
         top = (await conn.execute(
             select(handle, func.count()).group_by(base.c.source, base.c.author_id)
@@ -108,9 +113,9 @@ async def wall_stats(store: Store, slug: str) -> dict[str, Any]:
             func.count().desc(), lang))).all()
         per_hour = await _per_hour(conn, base, last)
     return {"posts": by_state.get("visible", 0), "pending": by_state.get("pending", 0),
-            "hidden": by_state.get("hidden", 0), "accounts": int(people),
+            "hidden": by_state.get("hidden", 0), "accounts": int(participants),
             "first_post_at": iso(first), "last_post_at": iso(last),
-            "participants": int(people), "original_posts": int(total) - int(reposts),
+            "participants": int(participants), "original_posts": int(total) - int(reposts),
             "reposts": int(reposts), "with_media": int(media),
             "media_share": round(int(media) / total, 4) if total else 0.0,
             "per_hour": per_hour,

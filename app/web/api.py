@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import TypeAdapter
 
 from app.clock import iso
@@ -18,6 +18,7 @@ from app.store.stats import wall_stats
 from app.walls import public
 from app.web.auth import MaybePrincipalDep, check_wall
 from app.web.deps import HubDep, IngestDep, StoreDep, WallDep
+from app.web.report import answer_cache
 from app.web.schemas import (
     HighlightsOut,
     ModeratedPost,
@@ -35,6 +36,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1")
 
 _AS_STORED: TypeAdapter[Any] = TypeAdapter(Any)
+STATS_CACHE_S = 5.0
 
 
 def _as_stored(content: Any) -> Response:
@@ -102,12 +104,16 @@ async def highlights(wall: WallDep, store: StoreDep,
 
 
 @router.get("/walls/{slug}/stats", response_model=StatsOut, responses=errors(404))
-async def get_stats(wall: WallDep, store: StoreDep) -> dict[str, Any]:
+async def get_stats(request: Request, wall: WallDep, store: StoreDep) -> dict[str, Any]:
     """Return the wall's live figures: posts by state, distinct authors, first and last post
     times, originals and reposts, posts with media, posts per hour over the last 24 hours of
     activity, top contributors, networks and languages (visible posts only; pending and
-    hidden are counts). 404: no wall."""
-    return await wall_stats(store, wall.slug)
+    hidden are counts); the same answer for `STATS_CACHE_S` seconds, however many ask (it
+    reads every post of the wall). 404: no wall."""
+    stats: dict[str, Any] = await answer_cache(request).get(
+        ("stats", wall.slug), lambda: wall_stats(store, wall.slug, detail=True),
+        ttl=STATS_CACHE_S)
+    return stats
 
 
 # What the public may know of a source that is not running: a state and a generic reason,

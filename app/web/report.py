@@ -33,7 +33,7 @@ from app.store import Store
 from app.web.deps import StoreDep, WallDep
 from app.web.schemas import ReportOut, errors
 
-__all__ = ["CACHE_S", "router"]
+__all__ = ["CACHE_S", "AnswerCache", "answer_cache", "router"]
 
 router = APIRouter()
 CACHE_S = 30.0
@@ -53,38 +53,43 @@ Until = Query(None, description="last day, YYYY-MM-DD (included)")
 Tz = Query("UTC", max_length=64, description="IANA time zone of the days and hours")
 
 
-class _Cache:
-    """Answers kept `CACHE_S` seconds; a second asker while one is computed waits for it."""
+class AnswerCache:
+    """Answers kept `ttl` seconds (`CACHE_S` by default); a second asker while one is being
+    computed waits for it instead of computing it again."""
 
     def __init__(self) -> None:
         self._done: dict[tuple[Any, ...], tuple[float, Any]] = {}
         self._running: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
 
-    async def get(self, key: tuple[Any, ...], make: Callable[[], Awaitable[Any]]) -> Any:
+    async def get(self, key: tuple[Any, ...], make: Callable[[], Awaitable[Any]], *,
+                  ttl: float = CACHE_S) -> Any:
+        """Return the answer for `key`, from `make()` when none is younger than `ttl`."""
         now = time.monotonic()
         hit = self._done.get(key)
-        if hit is not None and now - hit[0] < CACHE_S:
+        if hit is not None and now - hit[0] < ttl:
             return hit[1]
         task = self._running.get(key)
         if task is None:
             task = self._running[key] = asyncio.ensure_future(make())
             task.add_done_callback(lambda _t: self._running.pop(key, None))
         value = await asyncio.shield(task)
+        # Forget what is old (with the longest lifetime any answer has).
         self._done = {k: v for k, v in self._done.items() if now - v[0] < CACHE_S}
         self._done[key] = (time.monotonic(), value)
         return value
 
 
-def _cache(request: Request) -> _Cache:
-    found: _Cache | None = getattr(request.app.state, "report_cache", None)
+def answer_cache(request: Request) -> AnswerCache:
+    """Return this app's cache of reports and figures (made on first use)."""
+    found: AnswerCache | None = getattr(request.app.state, "report_cache", None)
     if found is None:
-        found = request.app.state.report_cache = _Cache()
+        found = request.app.state.report_cache = AnswerCache()
     return found
 
 
 async def _report(request: Request, store: Store, slug: str, period: Period) -> dict[str, Any]:
     key = ("report", slug, period.since, period.until, str(period.tz))
-    report: dict[str, Any] = await _cache(request).get(
+    report: dict[str, Any] = await answer_cache(request).get(
         key, lambda: build_report(store, slug, period))
     return report
 
@@ -106,7 +111,7 @@ async def report_page(request: Request, wall: WallDep, store: StoreDep,
     env = request.app.state.templates.env
     key = ("html", wall.slug, period.since, period.until, str(period.tz))
     # pygal draws on the CPU: off the event loop.
-    html: str = await _cache(request).get(key, lambda: asyncio.to_thread(
+    html: str = await answer_cache(request).get(key, lambda: asyncio.to_thread(
         report_html, env, report, downloads=downloads))
     return HTMLResponse(html)
 

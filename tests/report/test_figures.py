@@ -115,7 +115,7 @@ async def test_live_stats_keep_todays_keys_and_add_the_new_figures(
     admission = Admission(store)
     for n in range(4):
         await admission.admit("w", post_factory(n, is_repost=n == 0))
-    s = await wall_stats(store, "w")
+    s = await wall_stats(store, "w", detail=True)
     assert (s["posts"], s["pending"], s["hidden"], s["accounts"]) == (4, 0, 0, 4)
     assert s["first_post_at"] == "2014-05-15T12:00:00Z"
     assert (s["original_posts"], s["reposts"], s["media_share"]) == (3, 1, 0.0)
