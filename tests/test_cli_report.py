@@ -150,3 +150,49 @@ def test_report_html_is_one_standalone_file_and_csv_one_figure_a_row(run: Any,
                             "--until", "2014-05-17").stdout_bytes)
     assert (narrow["posts"], narrow["first_day"], narrow["last_day"]) == (
         2, "2014-05-16", "2014-05-17")
+
+
+async def test_the_demo_wall_gets_the_meetings_categories_once(tmp_path: Path) -> None:
+    """Before the demo starts, its wall on the bundled replay gets the meeting's categories; a
+    moderator's later choice is kept on the next start; a wall on another file gets none."""
+    from app.cli import DEMO_WALL
+    from app.report.commands import demo_categories
+    from app.settings import Settings
+    from app.store import Store
+    from app.store.categories import Categories
+
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")
+    assert await demo_categories(settings, DEMO_WALL) == 48
+    store = Store(settings.database_url)
+    await store.open()
+    try:
+        await Categories(store).set("asnr14", "x:1884402583", "attendee", "alice")
+    finally:
+        await store.close()
+    assert await demo_categories(settings, DEMO_WALL) == 0
+    other = DEMO_WALL.model_copy(update={"slug": "mine", "replay_file": tmp_path / "x.jsonl"})
+    assert await demo_categories(settings, other) == 0
+    store = Store(settings.database_url)
+    await store.open()
+    try:
+        assert (await Categories(store).get("asnr14", "x:1884402583") or {})["category"] \
+            == "attendee"
+    finally:
+        await store.close()
+
+
+def test_progress_is_plain_lines_off_a_terminal() -> None:
+    """Off a terminal the import prints a line with the count, rate and time left (at least
+    at the end) and each bad line with its number; nothing is read as markup."""
+    from app.report.archive import BadLine
+    from app.report.progress import ImportProgress
+
+    out = io.StringIO()
+    with ImportProgress("m.jsonl", stream=out, every_s=3600) as shown:
+        shown.bad(BadLine(7, "not JSON: [bold]x[/bold]"))
+        for done in range(1, 4):
+            shown.advance(done, 3)
+    text = out.getvalue()
+    assert "tweetwall: m.jsonl line 7: not JSON: [bold]x[/bold]" in text
+    assert "importing m.jsonl: 3/3 posts (" in text and "s left)" in text
+    assert "1/3" not in text
