@@ -244,8 +244,12 @@ class Post(_Model):
         return self.id.split(":", 1)[1]
 
     def wire(self) -> dict[str, Any]:
-        """Return the JSON-ready dict sent to browsers (DESIGN.md §2)."""
-        return self.model_dump(mode="json")
+        """Return the JSON-ready dict sent to browsers (DESIGN.md §2); `edited_at` only for a
+        post that was edited, so a never-edited post keeps the documented shape."""
+        data = self.model_dump(mode="json")
+        if data.get("edited_at") is None:
+            data.pop("edited_at", None)
+        return data
 
 
 @dataclass(frozen=True, slots=True)

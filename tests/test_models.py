@@ -83,7 +83,8 @@ def test_hashtags_are_derived_from_tokens() -> None:
 
 def test_edited_at_is_optional_and_kept_in_utc() -> None:
     """`edited_at` (the version a sighting shows) defaults to None and is normalised to UTC like
-    `created_at`; it is on the wire for clients that show an "edited" mark."""
+    `created_at`; it is on the wire only for an edited post, so the documented shape holds."""
     assert Post.model_validate(make_post(1)).edited_at is None
+    assert "edited_at" not in Post.model_validate(make_post(1)).wire()
     post = Post.model_validate(make_post(1, edited_at="2014-05-15T14:00:00+02:00"))
     assert post.wire()["edited_at"] == "2014-05-15T12:00:00Z"

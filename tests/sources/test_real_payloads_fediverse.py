@@ -53,7 +53,7 @@ def test_mastodon_quote_shown_once() -> None:
     assert post.wire() | {"metrics": None} == {
         "id": "mastodon:http://localhost:3000/ap/users/117020565693913441/statuses/117020583080889590",
         "source": "mastodon", "url": "http://localhost:3000/@admin/117020583080889590",
-        "created_at": post.wire()["created_at"], "edited_at": None, "author": ADMIN,
+        "created_at": post.wire()["created_at"], "author": ADMIN,
         "content": [{"type": "text", "text": "check this mother fucker out", "href": None}],
         "text": "check this mother fucker out", "media": [], "lang": "en", "is_repost": False,
         "quoted": {

@@ -20,7 +20,7 @@ JAVIER_QUOTE = "And another one: Green Energy, a small-sized UK power retailer w
 SUPPLIER: dict[str, Any] = {
     "id": "x:1440713966649417731", "source": "x",
     "url": "https://x.com/JoeOTooIe/status/1440713966649417731",
-    "created_at": "2021-09-22T16:25:51Z", "edited_at": None, "author": JOE,
+    "created_at": "2021-09-22T16:25:51Z", "author": JOE,
     "content": [
         {"type": "text", "text": "This is my supplier! 😬💀\n\nThe email I've received explicitly blames a range of factors. Chief among them are the bad decisions of ", "href": None},
         {"type": "mention", "text": "@KwasiKwarteng", "href": "https://x.com/KwasiKwarteng"},
