@@ -31,11 +31,19 @@ def iso(delta_s: float) -> str:
     return (datetime.now(UTC) + timedelta(seconds=delta_s)).isoformat().replace("+00:00", "Z")
 
 
+def named_screen(admin: httpx.Client, name: str) -> str:
+    """Name a hall screen of the demo wall as an admin; return the URL to open it with."""
+    res = admin.post("/api/v1/walls/asnr14/screens", json={"name": name})
+    assert res.status_code == 201, res.text
+    url: str = res.json()["url"]
+    return url
+
+
 def test_open_screen_reports_its_health(demo: ServerProcess, admin: httpx.Client,
                                         open_page: Any) -> None:
-    """A hall screen sends a health report over its socket soon after going live; the console's
-    screens list shows its seq, DOM size, cards, heap and viewport."""
-    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL)
+    """A named hall screen sends a health report over its socket soon after going live; the
+    console's screens list shows its seq, DOM size, cards, heap and viewport."""
+    page, _ = open_page(named_screen(admin, "Hall A, left"), viewport=HALL)
     page.wait_for_selector(CARD)
     deadline = time.monotonic() + 20
     halls: list[dict[str, Any]] = []
@@ -68,16 +76,22 @@ def test_open_screen_reports_its_health(demo: ServerProcess, admin: httpx.Client
 
 def test_admin_reload_reloads_open_screens(demo: ServerProcess, admin: httpx.Client,
                                            open_page: Any) -> None:
-    """POST /walls/{slug}/reload changes the wall's reload nonce; an open screen reloads itself
-    (its window marker is gone) and goes live again."""
-    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL)
-    page.wait_for_selector(CARD)
-    page.evaluate("window.__before_reload = true")
+    """POST /walls/{slug}/reload changes the wall's reload nonce; an open named screen reloads
+    itself (its window marker is gone) and goes live again, keeping its key; a hall page opened
+    without a key does not take the reload."""
+    page, _ = open_page(named_screen(admin, "Hall B"), viewport=HALL)
+    anonymous, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL)
+    for p in (page, anonymous):
+        p.wait_for_selector(CARD)
+        p.evaluate("window.__before_reload = true")
     with page.expect_navigation(timeout=15_000):
-        assert admin.post("/api/v1/walls/asnr14/reload").status_code == 200
+        nonce = admin.post("/api/v1/walls/asnr14/reload").json()["reload"]
     page.wait_for_selector("body[data-connection=live]", state="attached")
     assert page.evaluate("window.__before_reload") is None
+    assert "screen=" in page.url
     page.wait_for_selector(CARD)
+    anonymous.wait_for_function("n => window.tweetwall.feed.wall.reload === n", arg=nonce)
+    assert anonymous.evaluate("window.__before_reload") is True
 
 
 def test_stale_screen_reloads_itself(demo: ServerProcess, open_page: Any) -> None:

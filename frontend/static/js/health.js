@@ -1,6 +1,7 @@
-// Unattended screens look after themselves: each one reports its health over its socket (the
-// console lists them), reloads itself when an admin asks (the wall's `reload` nonce changes),
-// and reloads when it has been stale for too long, once the server answers again.
+// Unattended screens look after themselves: a named hall screen (opened with its key) reports
+// its health over its socket (the console lists it) and reloads itself when an admin asks (the
+// wall's `reload` nonce changes); every hall screen reloads when it has been stale for too
+// long, once the server answers again.
 
 import { BODY, CONNECTION } from "./hooks.js";
 
@@ -18,12 +19,17 @@ function fromQuery(loc, name, fallback) {
 }
 
 export class ScreenHealth {
-  /** `kind` is "hall" or "viewer"; `conn` is the transport (with `send`); `feed` the state. */
-  constructor({ kind, feed, conn, doc = document, win = globalThis }) {
+  /**
+   * `kind` is "hall" or "viewer"; `named` says the screen was opened with its key; `conn` is
+   * the transport (with `send`); `feed` the state.
+   */
+  constructor({ kind, named = false, feed, conn, doc = document, win = globalThis }) {
     this.kind = kind;
-    // Hall screens reload themselves; a remote viewer (someone reading on a phone) is not
-    // pulled away from where they are.
+    // Hall screens reload themselves when stale; a remote viewer (someone reading on a phone)
+    // is not pulled away from where they are. Only a named screen reports and takes remote
+    // reloads: the server ignores anyone else's reports, and a reload is an admin's to give.
     this.autoReload = kind === "hall";
+    this.named = named && kind === "hall";
     this.feed = feed;
     this.conn = conn;
     this.doc = doc;
@@ -43,7 +49,7 @@ export class ScreenHealth {
 
   /** After every frame: reload when the wall's reload nonce is not the one this page loaded. */
   frame(change) {
-    if (!this.autoReload || !change.wall || !this.feed.wall) return;
+    if (!this.named || !change.wall || !this.feed.wall) return;
     const nonce = this.feed.wall.reload ?? null;
     if (this.loadedReload === undefined) this.loadedReload = nonce;
     else if (nonce !== this.loadedReload) this.reload();
@@ -52,7 +58,7 @@ export class ScreenHealth {
   status(state) {
     if (state === CONNECTION.live && this.state !== CONNECTION.live) {
       if (this.wasLive) this.reconnects += 1;
-      else this.#plan(HEALTH.firstMs);
+      else if (this.named) this.#plan(HEALTH.firstMs);
       this.wasLive = true;
     }
     this.staleSince = state === CONNECTION.stale ? (this.staleSince ?? this.win.performance.now()) : null;

@@ -29,8 +29,12 @@ export function startPage({ hall, cap, announce = false, minIntervalMs = 0, doc 
   // Screen care beside the view: branding, health reports and reloads, idle highlights, slides.
   const brand = { frame: (change) => change.wall && feed.wall && applyBrand(doc, feed.wall), status() {} };
   const extras = [brand];
+  // A named hall screen is opened with its key (`?screen=KEY`, from the admin's console); only
+  // such a screen reports its health and takes remote reloads.
+  const screen = hall ? new URLSearchParams(doc.defaultView?.location.search ?? "").get("screen") : null;
   const conn = connect({
     path,
+    params: screen ? { screen } : null,
     resume: () => feed.resumePoint(),
     onFrame: (frame) => {
       const change = feed.applyFrame(frame);
@@ -42,7 +46,7 @@ export function startPage({ hall, cap, announce = false, minIntervalMs = 0, doc 
       for (const extra of extras) extra.status(state);
     },
   });
-  const health = new ScreenHealth({ kind: hall ? "hall" : "viewer", feed, conn, doc });
+  const health = new ScreenHealth({ kind: hall ? "hall" : "viewer", named: Boolean(screen), feed, conn, doc });
   extras.push(health);
   const interlude = hall ? new Interlude({ feed, doc }) : null;
   if (interlude) extras.push(interlude);
