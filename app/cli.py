@@ -137,6 +137,7 @@ def demo(config: ConfigOpt = None, host: HostOpt = None, port: PortOpt = None) -
         f"  Hall screen:   {{base}}/walls/{slug}",
         f"  Remote viewer: {{base}}/walls/{slug}/live",
         f"  Moderation:    {{base}}/moderate/{slug}",
+        f"  Report:        {{base}}/walls/{slug}/report",
         f"                 login: moderator  password: {password}",
         "  All walls:     {base}/",
         "Press Ctrl+C to stop.",
@@ -203,8 +204,7 @@ TzOpt = Annotated[str, typer.Option("--tz", help="IANA time zone of the days and
 OutOpt = Annotated[Path | None, typer.Option("--out", help="write here, not to stdout")]
 
 def _demo_categories(settings: Settings) -> None:
-    """Give the demo wall's accounts the bundled meeting's categories (for its report); a
-    problem is said, never fatal."""
+    """Give the demo wall's accounts the meeting's categories; a problem is said, not fatal."""
     from app.report.commands import demo_categories
 
     try:
