@@ -187,8 +187,9 @@ class Post(_Model):
     url: str | None = None
     created_at: datetime
     # When the version shown was made, for an edited post (None: never edited). Sightings of
-    # one post are merged newest version first (app/merge.py).
-    edited_at: datetime | None = None
+    # one post are merged newest version first (app/merge.py). Left out of a dump when None,
+    # so a never-edited post keeps the documented wire shape (and its stored form) exactly.
+    edited_at: datetime | None = Field(default=None, exclude_if=lambda v: v is None)
     author: Author
     content: list[Token] = Field(default_factory=list)
     text: str = ""
@@ -244,12 +245,8 @@ class Post(_Model):
         return self.id.split(":", 1)[1]
 
     def wire(self) -> dict[str, Any]:
-        """Return the JSON-ready dict sent to browsers (DESIGN.md §2); `edited_at` only for a
-        post that was edited, so a never-edited post keeps the documented shape."""
-        data = self.model_dump(mode="json")
-        if data.get("edited_at") is None:
-            data.pop("edited_at", None)
-        return data
+        """Return the JSON-ready dict sent to browsers (DESIGN.md §2)."""
+        return self.model_dump(mode="json")
 
 
 @dataclass(frozen=True, slots=True)
