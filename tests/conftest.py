@@ -20,6 +20,8 @@ import pytest
 from app.models import Post
 
 ROOT = Path(__file__).resolve().parent.parent
+# The password of every account the tests create (long enough for the accounts' rule).
+PASSWORD = "correct horse battery staple"
 
 DEMO_TOML = """
 [[walls]]

@@ -12,9 +12,7 @@ from pathlib import Path
 import httpx
 import websockets
 
-from tests.conftest import ServerProcess, make_post, write_jsonl
-
-PASSWORD = "correct horse battery"
+from tests.conftest import PASSWORD, ServerProcess, make_post, write_jsonl
 
 
 def cli(server: ServerProcess, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -14,9 +14,8 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import ServerProcess
+from tests.conftest import PASSWORD, ServerProcess
 
-PASSWORD = "correct horse battery staple"
 WS = re.compile(r"/ws/walls/")
 
 

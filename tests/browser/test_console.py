@@ -16,13 +16,12 @@ from typing import Any
 import pytest
 from websockets.sync.client import connect as ws_connect
 
-from tests.browser.admin import admin_client
+from tests.browser.admin import PASSWORD, admin_client
 from tests.browser.conftest import ROOT, write_posts
 from tests.conftest import ServerProcess, make_post
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 SELECTED = "#{list} li[aria-selected=true]"
 ARTIFACTS = ROOT / "test-artifacts"
 MEETING = ROOT / "app" / "data" / "meeting" / "meeting.jsonl"
@@ -443,6 +442,26 @@ def test_screens_box_lists_named_screens_with_their_health(server: ServerProcess
         assert foyer.get_attribute("data-silent") == ""
         assert page.inner_text("#count-screens") == "1/2"
         page.wait_for_selector("#count-screens-box.count--alert:not([hidden])", state="attached")
+
+
+def test_an_admin_names_a_screen_and_opens_it_on_a_projector(server: ServerProcess,
+                                                            contexts: Any) -> None:
+    """From the console an admin names a hall screen and gets its address once; the hall page
+    opened there reports its health, which the Screens box shows under that name."""
+    admin_client(server, "stagehand").close()
+    page = console(contexts, server, "stagehand", "screens")
+    page.fill("#screen-name", "Stage, right")
+    page.click("#screen-add button[type=submit]")
+    url = page.locator("#screen-url-value")
+    url.wait_for()
+    address = url.inner_text()
+    assert f"{server.url}/walls/screens?screen=" in address
+    projector = contexts({"width": 1920, "height": 1080}).new_page()
+    projector.goto(address)
+    projector.wait_for_selector("body[data-connection=live]", state="attached")
+    row = page.locator("#screens .row--screen", has_text="Stage, right")
+    row.filter(has_text="DOM nodes").wait_for(timeout=20_000)
+    assert "1920\u00d71080" in row.inner_text()
 
 
 def test_hide_to_gone_latency_with_twenty_viewers(server: ServerProcess, contexts: Any) -> None:

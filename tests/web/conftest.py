@@ -21,7 +21,7 @@ from app.models import Post
 from app.settings import Settings, WallConfig
 from app.store import Store
 from app.store.decisions import Decisions
-from tests.conftest import free_port
+from tests.conftest import PASSWORD, free_port
 
 
 @dataclass
@@ -89,7 +89,6 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     return build
 
 
-PASSWORD = "correct horse battery"
 
 
 async def logged_in(srv: Running, name: str, role: str = "admin", *,

@@ -14,9 +14,8 @@ import pytest
 import websockets
 
 from app.settings import Colours, Settings, contrast_ratio
+from tests.conftest import PASSWORD
 from tests.web.conftest import serve
-
-PASSWORD = "correct horse battery"
 
 
 def png(width: int = 4, height: int = 3) -> bytes:

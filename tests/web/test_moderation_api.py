@@ -15,9 +15,9 @@ import websockets
 
 from app.models import Post
 from app.settings import Settings, WallConfig
+from tests.conftest import PASSWORD
 from tests.web.conftest import Running, serve
 
-PASSWORD = "correct horse battery"
 EVIL = {"Origin": "https://evil.example"}
 
 

@@ -60,6 +60,7 @@ export function renderScreens(doc, list) {
 export function createScreens({ doc, api, slug, say }) {
   const $ = (id) => doc.getElementById(id);
   wireWallControls(doc, api, slug, (text, tone) => say(text, tone, 3000));
+  wireScreenForm(doc, api, slug, (text, tone) => say(text, tone, 5000));
   return {
     show(list) {
       if (!Array.isArray(list)) return;
@@ -91,5 +92,28 @@ export function wireWallControls(doc, api, slug, say) {
   doc.getElementById(CONSOLE_ID.wallReload).addEventListener("click", async () => {
     const r = await api.request("POST", `${url}/reload`);
     say(r.ok ? "Every screen of this wall reloads now." : `Could not reload: ${r.detail}`, r.ok ? "ok" : "error");
+  });
+}
+
+/**
+ * Wire the admin's "name a hall screen" form: the new screen's URL (with its key) is shown once,
+ * to open on the projector; only such a screen reports its health and takes remote reloads.
+ */
+export function wireScreenForm(doc, api, slug, say) {
+  const form = doc.getElementById(CONSOLE_ID.screenAdd);
+  if (!form) return;
+  const name = doc.getElementById(CONSOLE_ID.screenName);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const r = await api.request("POST", `/api/v1/walls/${encodeURIComponent(slug)}/screens`,
+      { name: name.value });
+    if (!r.ok) {
+      say(`Could not add the screen: ${r.detail}`, "error");
+      return;
+    }
+    doc.getElementById(CONSOLE_ID.screenUrlValue).textContent = r.data.url;
+    doc.getElementById(CONSOLE_ID.screenUrl).hidden = false;
+    name.value = "";
+    say(`Screen "${r.data.name}" added: open its address on the projector.`, "ok");
   });
 }

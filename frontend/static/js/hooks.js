@@ -86,6 +86,10 @@ export const CONSOLE_ID = Object.freeze({
   wallLayout: "wall-layout",
   wallTheme: "wall-theme",
   wallReload: "wall-reload",
+  screenAdd: "screen-add",         // admins only: name a hall screen
+  screenName: "screen-name",
+  screenUrl: "screen-url",         // the new screen's URL, shown once
+  screenUrlValue: "screen-url-value",
   activity: "activity",            // every moderator's decisions, newest first, [data-decision-id]
   keys: "keys",                    // the strip of shortcuts at the bottom
   toasts: "toasts",                // .toast.toast--ok|info|warn|error [data-tone]
