@@ -43,6 +43,15 @@ browser-deps:
 	    echo "note: /usr/bin/chromium missing; install Debian's chromium to run the browser tests"; \
 	  fi; \
 	fi
+	@# axe-core, the accessibility checker the browser tests load into every page (from npm).
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/browser/js --no-audit --no-fund --loglevel=error; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null && \
+	  npm ci --prefix tests/browser/js --no-audit --no-fund --loglevel=error; \
+	else \
+	  echo "note: npm missing; the accessibility tests need axe-core (npm ci --prefix tests/browser/js)"; \
+	fi
 
 ## bench: the benchmarks of docs/benchmarks.md
 bench: $(VENV)/.dev
