@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from starlette.requests import HTTPConnection
 
 from app.store.accounts import Accounts, Principal
+from app.web.deps import state
 from app.web.schemas import LoginOut, MeOut, StatusOut, errors
 from app.web.security import origin_allowed
 
@@ -71,12 +72,7 @@ class LoginThrottle:
             await self._limiter.hit(item, key)
 
 
-def get_accounts(conn: HTTPConnection) -> Accounts:
-    accounts: Accounts = conn.app.state.accounts
-    return accounts
-
-
-AccountsDep = Annotated[Accounts, Depends(get_accounts)]
+AccountsDep = Annotated[Accounts, Depends(state("accounts", Accounts))]
 
 
 async def authenticate(conn: HTTPConnection, accounts: Accounts, *,

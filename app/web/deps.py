@@ -3,7 +3,8 @@ the objects themselves are built in the lifespan (app.main) and kept on `app.sta
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException
 from starlette.requests import HTTPConnection
@@ -17,6 +18,8 @@ from app.store.decisions import Decisions
 from app.store.screens import Screens
 from app.walls import Walls
 
+T = TypeVar("T")
+
 __all__ = [
     "AnnouncementsDep",
     "DecisionsDep",
@@ -27,47 +30,21 @@ __all__ = [
     "StoreDep",
     "WallDep",
     "WallsDep",
+    "state",
 ]
 
 
-def get_settings(conn: HTTPConnection) -> Settings:
-    settings: Settings = conn.app.state.settings
-    return settings
+def state(name: str, kind: type[T]) -> Callable[[HTTPConnection], T]:
+    """Return a dependency giving `app.state.<name>`, one of the objects the lifespan built."""
+    def dependency(conn: HTTPConnection) -> T:
+        value: T = getattr(conn.app.state, name)
+        return value
+
+    dependency.__name__ = f"get_{name}"
+    return dependency
 
 
-def get_store(conn: HTTPConnection) -> Store:
-    store: Store = conn.app.state.store
-    return store
-
-
-def get_hub(conn: HTTPConnection) -> Hub:
-    hub: Hub = conn.app.state.hub
-    return hub
-
-
-def get_ingest(conn: HTTPConnection) -> Ingest:
-    ingest: Ingest = conn.app.state.ingest
-    return ingest
-
-
-def get_walls(conn: HTTPConnection) -> Walls:
-    walls: Walls = conn.app.state.walls
-    return walls
-
-
-def get_decisions(conn: HTTPConnection) -> Decisions:
-    decisions: Decisions = conn.app.state.decisions
-    return decisions
-
-
-def get_announcements(conn: HTTPConnection) -> Announcements:
-    announcements: Announcements = conn.app.state.announcements
-    return announcements
-
-
-def get_screens(conn: HTTPConnection) -> Screens:
-    screens: Screens = conn.app.state.screens
-    return screens
+get_store = state("store", Store)
 
 
 def get_wall(slug: str, store: Annotated[Store, Depends(get_store)]) -> WallInfo:
@@ -78,12 +55,12 @@ def get_wall(slug: str, store: Annotated[Store, Depends(get_store)]) -> WallInfo
         raise HTTPException(404, f"no wall {slug!r}") from None
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(state("settings", Settings))]
 StoreDep = Annotated[Store, Depends(get_store)]
-HubDep = Annotated[Hub, Depends(get_hub)]
-IngestDep = Annotated[Ingest, Depends(get_ingest)]
-WallsDep = Annotated[Walls, Depends(get_walls)]
-DecisionsDep = Annotated[Decisions, Depends(get_decisions)]
-AnnouncementsDep = Annotated[Announcements, Depends(get_announcements)]
-ScreensDep = Annotated[Screens, Depends(get_screens)]
+HubDep = Annotated[Hub, Depends(state("hub", Hub))]
+IngestDep = Annotated[Ingest, Depends(state("ingest", Ingest))]
+WallsDep = Annotated[Walls, Depends(state("walls", Walls))]
+DecisionsDep = Annotated[Decisions, Depends(state("decisions", Decisions))]
+AnnouncementsDep = Annotated[Announcements, Depends(state("announcements", Announcements))]
+ScreensDep = Annotated[Screens, Depends(state("screens", Screens))]
 WallDep = Annotated[WallInfo, Depends(get_wall)]
