@@ -50,6 +50,7 @@ class Gaps:
                 "authors": len(self.authors)}
 
     def __bool__(self) -> bool:
+        """Return True if anything at all was unresolved."""
         return bool(self.media or self.tweets or self.authors)
 
 
