@@ -46,6 +46,7 @@ from app.web import (
 from app.web.auth import LoginThrottle
 from app.web.limits import BodyLimits
 from app.web.security import SecurityHeaders
+from app.web.sockets import SocketCap
 
 __all__ = ["FRONTEND", "MEDIA", "create_app", "server_config"]
 
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=FRONTEND / "templates")
     app.add_middleware(BodyLimits)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(SocketCap, limit=settings.hub.ws_max_per_address)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static", check_dir=False), "static")
     app.mount("/demo-media", StaticFiles(directory=MEDIA, check_dir=False), "demo-media")
     for module in (pages, branding, auth, api, moderate, screens, admin, live, health, report,

@@ -238,6 +238,9 @@ class HubSettings(_Section):
     queue_frames: int = Field(64, ge=2)
     heartbeat_s: float = Field(10.0, gt=0, le=15)
     send_timeout_s: float = Field(10.0, gt=0)
+    # WebSockets one address may hold open (app/web/sockets.py); raise it for a venue whose
+    # audience shares one NAT address; 0: no cap.
+    ws_max_per_address: int = Field(200, ge=0)
 
 
 def _split(v: Any) -> Any:
