@@ -13,6 +13,8 @@ export const BODY = Object.freeze({
   theme: "data-theme",             // "dark" | "light" | "contrast" (template, wall events)
   posts: "data-post-count",        // number of cards currently in the DOM (script)
   interlude: "data-interlude",     // hall screen: "highlights" | "slide" while one covers the feed
+  waiting: "data-waiting",         // hall screen: posts waiting their turn (the "+N new" counter)
+  skipped: "data-skipped",         // hall screen: posts skipped to keep up since the page opened
   modWsPath: "data-mod-ws-path",   // console: the moderators' feed, e.g. /ws/moderate/asnr14 (template)
   user: "data-user",               // console: the signed-in moderator's name (template)
   role: "data-role",               // console: "moderator" | "admin" (template)
@@ -42,6 +44,12 @@ export const ID = Object.freeze({
   announcement: "announcement",    // latest organiser announcement
   clock: "clock",
   interlude: "interlude",          // hall screen: highlights and slides over the feed
+  pace: "pace",                    // hall screen: the "+N new" counter and the skipped note
+  paceWaiting: "pace-waiting",
+  paceSkipped: "pace-skipped",
+  join: "join-in",                 // viewer: "post to #TAG" on each network the wall follows
+  mastodonForm: "mastodon-server", // viewer: the form asking for the reader's Mastodon server
+  announcerToggle: "announcer-toggle", // viewer: pause / resume the spoken announcements
 });
 
 /** Values of body[data-connection]. */

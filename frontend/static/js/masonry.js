@@ -33,3 +33,69 @@ export function placeCards(items, { columns, height, gap }) {
   }
   return placed;
 }
+
+/**
+ * Choose where a new card goes on a grid whose cards stay put (docs/frontend.md, "Pace").
+ * `slots` are the shown cards `{id, column, y, height, since, pinned}`; `card` is the new
+ * card's `{height, minHeight}` (its natural height, and the least it can be cut to). A free
+ * stretch of a column (under the last card, or a hole a hidden post left) is used first; else
+ * the card takes the place of the card shown longest among those shown for `dwellMs` at least
+ * (never a pinned one), preferring a place the new card fits in whole. Return
+ * `{column, y, height, replaces}` (`replaces`: the id it takes the place of, or null), or
+ * `{wait}` (ms until a card may be replaced), or null when no place will ever come.
+ * A place's height is the card's own, or the whole stretch when what would be left is under
+ * `minFree` (nothing could use it).
+ */
+export function chooseSlot(slots, card, { columns, height, gap, now, dwellMs, minFree = 0 }) {
+  const byColumn = Array.from({ length: columns }, () => []);
+  for (const s of slots) if (s.column >= 0 && s.column < columns) byColumn[s.column].push(s);
+  for (const list of byColumn) list.sort((a, b) => a.y - b.y);
+  const fit = (room) => {
+    if (card.height <= room + 0.5) return room - card.height - gap < minFree ? room : card.height;
+    return room >= card.minHeight - 0.5 ? room : null;
+  };
+  // Free stretches: between cards and under the last one.
+  let best = null;
+  byColumn.forEach((list, column) => {
+    let top = 0;
+    for (let i = 0; i <= list.length; i += 1) {
+      const end = i < list.length ? list[i].y - gap : height;
+      const room = end - top;
+      const h = room > 0 ? fit(room) : null;
+      if (h !== null) {
+        const whole = card.height <= room + 0.5;
+        const score = (whole ? 0 : 1e6) + top + column;
+        if (best === null || score < best.score) best = { column, y: top, height: h, replaces: null, score };
+      }
+      if (i < list.length) top = list[i].y + list[i].height + gap;
+    }
+  });
+  if (best !== null) return { column: best.column, y: best.y, height: best.height, replaces: null };
+  // Else the place of the card shown longest, once it has been shown long enough.
+  let soonest = Infinity;
+  let fallback = null;
+  byColumn.forEach((list, column) => {
+    list.forEach((s, i) => {
+      if (s.pinned) return;
+      const ready = s.since + dwellMs - now;
+      if (ready > 0) {
+        soonest = Math.min(soonest, ready);
+        return;
+      }
+      const room = (i + 1 < list.length ? list[i + 1].y - gap : height) - s.y;
+      const h = fit(room);
+      if (h === null) {
+        if (fallback === null || room > fallback.height) fallback = { column, y: s.y, height: room, replaces: s.id };
+        return;
+      }
+      // Shown longest first; a place that cuts the new card counts as shown 20 s less per
+      // whole card height cut, so a better fit wins among cards up for about as long.
+      const cut = Math.max(0, card.height - h) / Math.max(1, card.height);
+      const score = s.since + cut * 20000;
+      if (best === null || score < best.score) best = { column, y: s.y, height: h, replaces: s.id, score };
+    });
+  });
+  if (best !== null) return { column: best.column, y: best.y, height: best.height, replaces: best.replaces };
+  if (fallback !== null) return fallback;
+  return Number.isFinite(soonest) ? { wait: soonest } : null;
+}

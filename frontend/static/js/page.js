@@ -9,6 +9,7 @@ import { Layouts } from "./layouts.js";
 import { applyBrand } from "./brand.js";
 import { ScreenHealth } from "./health.js";
 import { Interlude } from "./interlude.js";
+import { minDwellMs } from "./pace.js";
 
 const TIME_REFRESH_MS = 30_000;
 
@@ -20,11 +21,16 @@ function tickClock(doc) {
   clock.setAttribute("datetime", now.toISOString());
 }
 
-/** Start the live page described by <body data-ws-path>; return a handle for debugging. */
-export function startPage({ hall, cap, announce = false, minIntervalMs = 0, doc = document }) {
+/**
+ * Start the live page described by <body data-ws-path>; return a handle for debugging.
+ * `keep(id)` names posts the feed must not drop over its cap yet (the viewer's focused post).
+ */
+export function startPage({ hall, cap, announce = false, minIntervalMs = 0, doc = document, keep = null }) {
   const path = doc.body.getAttribute(BODY.wsPath);
-  const feed = new Feed({ cap });
-  const layout = hall ? new Layouts(doc.getElementById(ID.feed), { doc }) : null;
+  let layout = null;
+  // The hall keeps its shown and waiting posts until their turn is over (docs/frontend.md, Pace).
+  const feed = new Feed({ cap, keep: keep || ((id) => layout !== null && layout.keeps(id)) });
+  layout = hall ? new Layouts(doc.getElementById(ID.feed), { doc }) : null;
   const view = new FeedView(doc, { hall, announce, layout, minIntervalMs });
   // Screen care beside the view: branding, health reports and reloads, idle highlights, slides.
   const brand = { frame: (change) => change.wall && feed.wall && applyBrand(doc, feed.wall), status() {} };
@@ -38,6 +44,10 @@ export function startPage({ hall, cap, announce = false, minIntervalMs = 0, doc 
     resume: () => feed.resumePoint(),
     onFrame: (frame) => {
       const change = feed.applyFrame(frame);
+      if (layout) {
+        if (change.wall && feed.wall) layout.setDwell(minDwellMs(feed.wall));
+        if (change.dropped.length > 0) layout.dropped(change.dropped);
+      }
       view.update(feed, change);
       for (const extra of extras) extra.frame(change);
     },
@@ -57,6 +67,6 @@ export function startPage({ hall, cap, announce = false, minIntervalMs = 0, doc 
     view.showAnnouncement();
   }, TIME_REFRESH_MS);
   globalThis.addEventListener("online", () => conn.nudge());
-  if (layout && doc.fonts) doc.fonts.ready.then(() => layout.apply());
-  return Object.freeze({ feed, view, connection: conn, layout, health, interlude });
+  return Object.freeze({ feed, view, connection: conn, layout, health, interlude,
+    pace: layout ? layout.pacer : null });
 }

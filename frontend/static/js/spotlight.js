@@ -1,11 +1,12 @@
-// The spotlight layout: one large post, the next few queued beside it. It advances every
-// DWELL_MS through the newest posts (and the pinned ones), and jumps to a new post when one
-// arrives, though never sooner than MIN_DWELL_MS after the last change so a burst stays readable.
+// The spotlight layout: one large post, the next few queued beside it. New posts wait in the
+// shared Pacer (pace.js) and take the large place in arrival order, each once the post before
+// it has been up for the wall's `min_dwell_s`; with nothing new it walks through the newest
+// posts (and the pinned ones) every DWELL_MS (or min_dwell_s if longer).
 
 import { CARD } from "./hooks.js";
+import { DEFAULT_MIN_DWELL_S, Pacer } from "./pace.js";
 
 const DWELL_MS = 9000;
-const MIN_DWELL_MS = 3500;
 const QUEUE = 3;          // posts queued beside the spotlight
 const ROTATION = 12;      // the spotlight walks through this many newest posts, then starts again
 const SPOT = "data-spot"; // "main" | "queue" on the cards the spotlight shows
@@ -25,20 +26,31 @@ export function fitLines(card, max, min = 2) {
 }
 
 export class SpotlightLayout {
-  constructor(container, { win = globalThis, dwellMs = DWELL_MS, minDwellMs = MIN_DWELL_MS } = {}) {
+  constructor(container, { win = globalThis, pacer = new Pacer(), dwellMs = DEFAULT_MIN_DWELL_S * 1000 } = {}) {
     this.container = container;
     this.win = win;
-    this.dwellMs = dwellMs;
-    this.minDwellMs = minDwellMs;
+    this.pacer = pacer;
+    this.minDwellMs = dwellMs;
     this.active = false;
     this.timer = null;
     this.reset();
   }
 
+  get dwellMs() {
+    return Math.max(DWELL_MS, this.minDwellMs);
+  }
+
+  setDwell(ms) {
+    this.minDwellMs = ms;
+  }
+
+  shows(id) {
+    return this.active && id === this.currentId;
+  }
+
   reset() {
     this.currentId = null;
     this.shownAt = -Infinity;
-    this.ids = new Set();         // ids seen at the last apply: a new one on top is a new post
     this.fitted = new WeakMap();  // card -> "role@WxH" it was fitted for
   }
 
@@ -61,63 +73,63 @@ export class SpotlightLayout {
     }
   }
 
-  #schedule(ms) {
-    this.win.clearTimeout(this.timer);
-    this.timer = this.win.setTimeout(() => this.#advance(), Math.max(0, ms));
+  #card(id) {
+    return Array.from(this.container.children).find((c) => c.getAttribute(CARD.postId) === id) || null;
   }
 
-  /** The posts the spotlight walks through: the newest ones, then pinned ones further down. */
+  /** Come back when the current post has been up long enough for the next one. */
+  #schedule() {
+    this.win.clearTimeout(this.timer);
+    const due = this.shownAt + (this.pacer.size > 0 ? this.minDwellMs : this.dwellMs);
+    this.timer = this.win.setTimeout(() => this.#advance(), Math.max(0, due - this.win.performance.now()));
+  }
+
+  /** The posts the spotlight walks through: the newest shown ones, then pinned ones further down. */
   #rotation(cards) {
-    const out = cards.slice(0, ROTATION);
-    for (const card of cards.slice(ROTATION)) if (card.hasAttribute(CARD.pinned)) out.push(card);
+    const waiting = new Set(this.pacer.waitingIds());
+    const shown = cards.filter((c) => !waiting.has(c.getAttribute(CARD.postId)));
+    const out = shown.slice(0, ROTATION);
+    for (const card of shown.slice(ROTATION)) if (card.hasAttribute(CARD.pinned)) out.push(card);
     return out;
   }
 
   #advance() {
     this.timer = null;
     if (!this.active) return;
-    const rotation = this.#rotation(Array.from(this.container.children));
-    if (rotation.length > 0) {
-      const at = rotation.findIndex((c) => c.getAttribute(CARD.postId) === this.currentId);
-      this.#show(rotation[(at + 1) % rotation.length]);
+    const waiting = this.pacer.next();
+    const next = waiting !== null ? this.#card(waiting) : null;
+    if (next) {
+      this.#show(next);
+    } else {
+      const rotation = this.#rotation(Array.from(this.container.children));
+      if (rotation.length > 0) {
+        const at = rotation.findIndex((c) => c.getAttribute(CARD.postId) === this.currentId);
+        this.#show(rotation[(at + 1) % rotation.length]);
+      }
     }
-    this.#place();
-  }
-
-  #showNewest() {
-    this.timer = null;
-    if (!this.active) return;
-    const first = this.container.firstElementChild;
-    if (first) this.#show(first);
     this.#place();
   }
 
   #show(card) {
     this.currentId = card.getAttribute(CARD.postId);
     this.shownAt = this.win.performance.now();
-    this.#schedule(this.dwellMs);
+    this.#schedule();
   }
 
-  /** Note new posts and place the cards (called after every render). */
+  /** Place the cards (after every render); new posts already wait in the pacer. */
   apply() {
     if (!this.active) return;
     const cards = Array.from(this.container.children);
-    const fresh = cards.length > 0 && this.ids.size > 0 && !this.ids.has(cards[0].getAttribute(CARD.postId));
-    this.ids = new Set(cards.map((c) => c.getAttribute(CARD.postId)));
     if (cards.length === 0) {
       this.currentId = null;
       return;
     }
-    if (this.currentId === null || !this.ids.has(this.currentId)) {
-      this.#show(cards[0]);
-    } else if (fresh) {
-      const wait = this.shownAt + this.minDwellMs - this.win.performance.now();
-      if (wait <= 0) this.#show(cards[0]);
-      else {
-        // The newest post comes next, as soon as the current one has been up long enough.
-        this.win.clearTimeout(this.timer);
-        this.timer = this.win.setTimeout(() => this.#showNewest(), wait);
-      }
+    if (this.currentId === null || !this.#card(this.currentId)) {
+      // The first post, or the one shown was hidden: the next one at once.
+      const waiting = this.pacer.next();
+      this.#show((waiting !== null && this.#card(waiting)) || this.#rotation(cards)[0] || cards[0]);
+    } else {
+      this.#schedule();
     }
     this.#place();
   }
@@ -125,13 +137,16 @@ export class SpotlightLayout {
   #place() {
     const cards = Array.from(this.container.children);
     const rotation = this.#rotation(cards);
-    let at = rotation.findIndex((c) => c.getAttribute(CARD.postId) === this.currentId);
-    if (at < 0) at = 0;
+    const main = this.#card(this.currentId);
     const roles = new Map();
-    const main = rotation[at];
     if (main) roles.set(main, ["main", 0]);
-    for (let k = 1; k <= QUEUE && k < rotation.length; k += 1) {
-      roles.set(rotation[(at + k) % rotation.length], ["queue", k]);
+    // Beside it: the posts waiting their turn, then the rotation after the current post.
+    const next = this.pacer.waitingIds().map((id) => this.#card(id)).filter(Boolean);
+    const at = rotation.indexOf(main);
+    for (let k = 1; k < rotation.length; k += 1) next.push(rotation[(Math.max(at, 0) + k) % rotation.length]);
+    for (const card of next) {
+      if (roles.size > QUEUE) break;
+      if (!roles.has(card)) roles.set(card, ["queue", roles.size]);
     }
     for (const card of cards) {
       const role = roles.get(card);

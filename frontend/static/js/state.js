@@ -16,9 +16,12 @@ function isPost(value) {
  * unpinned post leaves first.
  */
 export class Feed {
-  constructor({ cap = 40, warn = (...args) => console.warn(...args) } = {}) {
+  constructor({ cap = 40, warn = (...args) => console.warn(...args), keep = () => false } = {}) {
     if (!Number.isInteger(cap) || cap < 1) throw new RangeError("cap must be a positive integer");
     this.cap = cap;
+    // Posts the page must not lose yet (a hall card before its dwell is over, the viewer's
+    // card under focus): over the cap they leave after every other unpinned post.
+    this.keep = keep;
     this.warn = warn;
     this.epoch = null;
     this.seq = null;
@@ -61,11 +64,11 @@ export class Feed {
   /**
    * Apply one decoded frame. Return a change record:
    * `{reset, added: Set<id>, removed: boolean, changed: boolean, wall: boolean,
-   * announcement: boolean}`.
+   * announcement: boolean, dropped: [id]}` (`dropped`: posts trimmed over the cap).
    * Unknown frame or event types are reported through `warn` and ignored.
    */
   applyFrame(frame) {
-    const change = { reset: false, added: new Set(), removed: false, changed: false, wall: false, announcement: false };
+    const change = { reset: false, added: new Set(), removed: false, changed: false, wall: false, announcement: false, dropped: [] };
     if (frame === null || typeof frame !== "object") {
       this.warn("tweetwall: ignoring a frame that is not an object", frame);
       return change;
@@ -182,16 +185,21 @@ export class Feed {
 
   #trim(change) {
     while (this.ids.length > this.cap) {
-      let victim = this.ids.length - 1;
+      let victim = -1;
+      let unpinned = -1;
       for (let i = this.ids.length - 1; i >= 0; i -= 1) {
-        if (!this.byId.get(this.ids[i]).pinned) {
+        if (this.byId.get(this.ids[i]).pinned) continue;
+        if (unpinned < 0) unpinned = i;
+        if (!this.keep(this.ids[i])) {
           victim = i;
           break;
         }
       }
+      if (victim < 0) victim = unpinned >= 0 ? unpinned : this.ids.length - 1;
       const [id] = this.ids.splice(victim, 1);
       this.byId.delete(id);
       change.added.delete(id);
+      change.dropped.push(id);
     }
   }
 }

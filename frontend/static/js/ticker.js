@@ -1,10 +1,12 @@
 // The ticker: a band for the bottom of a stage screen, one line of posts moving right to left
 // at a steady speed. Each post runs its own compositor animation (Web Animations, no style
 // attribute, so the CSP holds) from the right edge to past the left edge; the next one starts
-// when the last has cleared a gap. New posts go next; otherwise the band cycles through the feed.
-// With prefers-reduced-motion the band holds still and changes its posts every STILL_MS.
+// when the last has cleared a gap. New posts wait in the shared Pacer (pace.js) and go next, in
+// arrival order; otherwise the band cycles through the feed. With prefers-reduced-motion the band
+// holds still and changes its posts every STILL_MS (or the wall's min_dwell_s if longer).
 
 import { CARD } from "./hooks.js";
+import { DEFAULT_MIN_DWELL_S, Pacer } from "./pace.js";
 
 const SPEED_U = 14;       // px per second, in units of --u (151 px/s at 1080p)
 const GAP_U = 4;          // space between two posts (beside the dot after each), in --u
@@ -12,9 +14,11 @@ const STILL_MS = 8000;
 const RETRY_MS = 1000;
 
 export class TickerLayout {
-  constructor(container, { win = globalThis } = {}) {
+  constructor(container, { win = globalThis, pacer = new Pacer(), dwellMs = DEFAULT_MIN_DWELL_S * 1000 } = {}) {
     this.container = container;
     this.win = win;
+    this.pacer = pacer;
+    this.minDwellMs = dwellMs;
     this.active = false;
     this.flying = new Map();      // card -> Animation
     this.seen = new Set();        // ids shown in this cycle through the feed
@@ -22,6 +26,15 @@ export class TickerLayout {
     this.tail = null;             // {card, x0, width, startedAt}: the last post launched
     this.started = false;         // the band has been filled once since activation
     this.reduced = win.matchMedia ? win.matchMedia("(prefers-reduced-motion: reduce)") : null;
+  }
+
+  setDwell(ms) {
+    this.minDwellMs = ms;
+  }
+
+  shows(id) {
+    for (const card of this.flying.keys()) if (card.getAttribute(CARD.postId) === id) return true;
+    return false;
   }
 
   activate() {
@@ -77,14 +90,23 @@ export class TickerLayout {
     }, Math.max(0, ms));
   }
 
-  /** Return the next card to show: the newest not shown in this cycle. */
+  /** Return the next card to show: the oldest waiting post, else the newest not shown in this cycle. */
   #next() {
     const cards = Array.from(this.container.children).filter((c) => !this.flying.has(c));
-    if (cards.length === 0) return null;
-    let card = cards.find((c) => !this.seen.has(c.getAttribute(CARD.postId)));
+    for (let id = this.pacer.next(); id !== null; id = this.pacer.next()) {
+      const card = cards.find((c) => c.getAttribute(CARD.postId) === id);
+      if (card) {
+        this.seen.add(id);
+        return card;
+      }
+    }
+    const waiting = new Set(this.pacer.waitingIds());
+    const shown = cards.filter((c) => !waiting.has(c.getAttribute(CARD.postId)));
+    if (shown.length === 0) return null;
+    let card = shown.find((c) => !this.seen.has(c.getAttribute(CARD.postId)));
     if (!card) {
       this.seen.clear();
-      card = cards[0];
+      card = shown[0];
     }
     this.seen.add(card.getAttribute(CARD.postId));
     return card;
@@ -165,6 +187,6 @@ export class TickerLayout {
       x += w + gap;
     }
     this.tail = null;
-    this.#schedule(STILL_MS);
+    this.#schedule(Math.max(STILL_MS, this.minDwellMs));
   }
 }

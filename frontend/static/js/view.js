@@ -131,7 +131,8 @@ export class FeedView {
         this.warn("tweetwall: cannot render post", post.id, err);
         continue;
       }
-      if (!known && !change.reset && change.added.has(post.id)) this.#enter(el);
+      // On the hall screen the layout shows a new card when its turn comes, and animates it then.
+      if (!known && !change.reset && change.added.has(post.id) && !this.layout) this.#enter(el);
       wanted.push(el);
       next.set(post.id, { post, el });
     }
