@@ -152,6 +152,8 @@ class WallConfig(_Section):
     slides: list[int] = Field(default_factory=list)
     slide_interval_s: int = Field(0, ge=0, description="0: no slides; else seconds between them")
     idle_after_s: int = Field(90, ge=10, description="quiet time before highlights rotate in")
+    min_dwell_s: int = Field(10, ge=0, le=300,
+                             description="least time a card keeps its place on a hall screen")
     reload: str | None = None
     # The kinds of account moderators sort the wall's participants into, for the report.
     categories: list[Category] = Field(
