@@ -30,8 +30,8 @@ __all__ = ["InvalidWall", "WallExists", "Walls", "public", "public_host"]
 log = logging.getLogger(__name__)
 
 # The settings a screen may see; never secrets or source credentials.
-_PUBLIC_KEYS = ("hashtags", "layout", "theme", "moderation", "colours", "join_url",
-                "slide_interval_s", "idle_after_s", "reload")
+_PUBLIC_KEYS = ("hashtags", "sources", "layout", "theme", "moderation", "colours", "join_url",
+                "slide_interval_s", "idle_after_s", "min_dwell_s", "reload")
 
 
 class WallExists(ValueError):
