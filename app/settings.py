@@ -225,9 +225,12 @@ class BlueskySettings(_Section):
 
 class ReplaySettings(_Section):
     file: Path | None = None
-    speed: float = Field(2000.0, gt=0, description="how many times faster than the real meeting")
-    min_gap_s: float = Field(1.0, ge=0)
-    max_gap_s: float = Field(6.0, ge=0)
+    # The meeting's own rhythm, compressed: bursts when a session ends (gaps down to 0.2 s),
+    # quiet stretches of several seconds, a night at most 20 s; the bundled meeting loops in
+    # about half an hour with a median gap of about 2 s (tests/test_replay.py).
+    speed: float = Field(300.0, gt=0, description="how many times faster than the real meeting")
+    min_gap_s: float = Field(0.2, ge=0)
+    max_gap_s: float = Field(20.0, ge=0)
     backfill: int = Field(12, ge=0, description="posts shown at once when a replay first starts")
     loop: bool = True
     rebase_time: bool = True

@@ -102,3 +102,22 @@ def test_bundled_meeting_is_shipped() -> None:
     """The package carries the bundled meeting the demo replays."""
     posts, skipped = load_posts(bundled_path())
     assert len(posts) >= 400 and skipped == 0
+
+
+async def test_default_pace_keeps_the_meetings_rhythm() -> None:
+    """With the default settings the bundled meeting plays with bursts (posts well under a
+    second apart) and quiet stretches of several seconds, a median gap of a few seconds, and a
+    whole loop in under three quarters of an hour; not one post a second."""
+    sleep = FakeSleep()
+    ctx = SourceContext(wall="w", hashtags=("ASNR14",), cursors=MemoryCursors())
+    settings = ReplaySettings.model_validate({"backfill": 0})
+    src = ReplaySource(ctx, settings, bundled_path(), sleep=sleep, clock=lambda: NOW)
+    posts, _ = load_posts(bundled_path())
+    await take(src, len(posts))
+    gaps = sorted(sleep.waits[1:])
+    median = gaps[len(gaps) // 2]
+    assert 1 <= median <= 4, median
+    assert sum(1 for g in gaps if g < 1) >= len(gaps) // 4, "bursts"
+    assert sum(1 for g in gaps if g >= 8) >= 20, "quiet stretches"
+    assert max(gaps) <= settings.max_gap_s
+    assert 10 * 60 <= sum(gaps) <= 45 * 60

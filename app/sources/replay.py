@@ -1,7 +1,8 @@
 """Replay a recorded meeting (JSONL of wire-shaped posts) as if it were happening now.
 
-The real gaps between posts are divided by `speed` and clamped to [min_gap_s, max_gap_s] so a
-nine-day meeting shows a new post every few seconds without dead nights. With `rebase_time` a
+The real gaps between posts are divided by `speed` and clamped to [min_gap_s, max_gap_s]. The
+defaults keep the meeting's rhythm, compressed: bursts of posts when a session ends, quiet
+stretches of several seconds, no dead nights (a night lasts `max_gap_s`). With `rebase_time` a
 post is stamped with the moment it is replayed, so relative times on the wall read naturally.
 Each lap after the first gives posts new ids (`x:123~2`): a loop is new content, not a duplicate.
 The cursor (`lap:index`) is saved after each post so a restart carries on where it stopped.
