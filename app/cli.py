@@ -86,6 +86,34 @@ async def _demo_login(accounts: Accounts) -> str:
     return password
 
 
+def _port_taken(host: str, port: int) -> bool:
+    """Return whether something listens on `host`:`port` already (binding it fails)."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return False  # uvicorn will name the bad host itself
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            try:
+                probe.bind(address)
+            except OSError as err:
+                if err.errno == errno.EADDRINUSE:
+                    return True
+    return False
+
+
+def _check_port(settings: Settings) -> None:
+    """Stop with one line before anything else happens when the port is taken."""
+    if _port_taken(settings.host, settings.port):
+        _fail(f"port {settings.port} is already in use on {settings.host} (is tweetwall "
+              f"running already?); stop it or choose another port with --port")
+
+
 def _run(settings: Settings, banner: list[str]) -> None:
     from app.main import server_config
 
@@ -129,6 +157,7 @@ def demo(config: ConfigOpt = None, host: HostOpt = None, port: PortOpt = None) -
     if "database_url" not in settings.model_fields_set:
         updates["database_url"] = "sqlite+aiosqlite:///./tweetwall-demo.db"
     settings = settings.model_copy(update=updates)
+    _check_port(settings)
     slug = settings.walls[0].slug
     password = _accounts(settings, _demo_login)
     _demo_categories(settings)
@@ -148,6 +177,7 @@ def demo(config: ConfigOpt = None, host: HostOpt = None, port: PortOpt = None) -
 def serve(config: ConfigOpt = None, host: HostOpt = None, port: PortOpt = None) -> None:
     """Run the server from the environment and an optional TOML config file."""
     settings = _load(config, host=host, port=port)
+    _check_port(settings)
     if not settings.walls:
         typer.echo("tweetwall: no walls configured yet ([[walls]] in the config file)", err=True)
     _run(settings, ["tweetwall: serving on {base}/"])
