@@ -22,7 +22,7 @@ from tests.conftest import ServerProcess, make_post
 
 pytestmark = pytest.mark.browser
 
-SELECTED = "#{list} li[aria-selected=true]"
+SELECTED = "#{list} li[aria-current=true]"
 ARTIFACTS = ROOT / "test-artifacts"
 MEETING = ROOT / "app" / "data" / "meeting" / "meeting.jsonl"
 
@@ -221,7 +221,7 @@ def test_keyboard_approve_hide_undo_reach_the_hall_screen(server: ServerProcess,
     page.wait_for_function("() => document.querySelectorAll('#queue li').length === 8")
 
     page.keyboard.press("u")  # undo the hide: the post is pending again, and selected
-    page.wait_for_selector(f'#queue li[data-item-id="{second}"][aria-selected=true]')
+    page.wait_for_selector(f'#queue li[data-item-id="{second}"][aria-current=true]')
     page.keyboard.press("u")  # undo the approval: the post leaves the hall screen
     screen.wait_for_selector(f'[data-post-id="{first}"]', state="detached")
     page.wait_for_selector(f'#queue li[data-item-id="{first}"]', state="attached")
@@ -267,7 +267,7 @@ def test_undo_at_once_after_a_slow_hide_undoes_that_hide(server: ServerProcess,
     hold.set()  # from here the feed is late: the REST answers come first
     page.keyboard.press("h")
     page.keyboard.press("u")
-    page.wait_for_selector(f'#queue li[data-item-id="{second}"][aria-selected=true]')
+    page.wait_for_selector(f'#queue li[data-item-id="{second}"][aria-current=true]')
     actions = [(e["action"], e["post_id"]) for e in audit(page, server, "race")]
     assert actions[:3] == [("undo", second), ("hide", second), ("approve", first)]
     hold.clear()

@@ -6,6 +6,33 @@ import { CARD } from "./hooks.js";
 import { NETWORKS, cleanText, compactCount, fullTime, hueFor, initials, langTag, relativeTime, safeUrl } from "./format.js";
 
 const LINK_REL = "noopener noreferrer nofollow";
+// Every page that shows links has `<span id="new-tab-note" hidden>opens in a new tab</span>`
+// (base.html): a link that opens a new tab says so to a screen reader through it.
+export const NEW_TAB_NOTE = "new-tab-note";
+let serial = 0;
+
+/** Make `a` open `url` in a new tab, safely, and say so. */
+export function newTabLink(a, url) {
+  a.setAttribute("href", url);
+  a.setAttribute("rel", LINK_REL);
+  a.setAttribute("target", "_blank");
+  a.setAttribute("aria-describedby", NEW_TAB_NOTE);
+  return a;
+}
+
+/** Return a span read by screen readers only. */
+function srOnly(text) {
+  return el("span", "visually-hidden", text);
+}
+
+/** Return `text` after a symbol that screen readers skip (the words say it). */
+function symbolled(cls, symbol, text) {
+  const span = el("span", cls);
+  const icon = el("span", "", symbol);
+  icon.setAttribute("aria-hidden", "true");
+  span.append(icon, document.createTextNode(` ${text}`));
+  return span;
+}
 
 /** Return a new element `tag` with class `cls` and, if given, text. */
 export function el(tag, cls = "", text = null) {
@@ -26,11 +53,7 @@ function pageBase() {
 function linkOrText(text, href, cls, opts) {
   const url = opts.links ? safeUrl(href) : null;
   if (url === null) return el("span", cls, text);
-  const a = el("a", cls, text);
-  a.setAttribute("href", url);
-  a.setAttribute("rel", LINK_REL);
-  a.setAttribute("target", "_blank");
-  return a;
+  return newTabLink(el("a", cls, text), url);
 }
 
 /** Return the post's text as a fragment of text nodes and spans/links, one per token. */
@@ -95,10 +118,10 @@ function renderAuthor(author, post, opts) {
   }
   // What kind of post this is, in words beside the handle (reposts and quotes keep the author's
   // own name on top; the quoted post shows inside the card).
-  if (post.pinned) sub.append(el("span", "ctx ctx--pinned", "📌 Pinned"));
-  if (post.is_repost) sub.append(el("span", "ctx ctx--repost", "↻\uFE0E Repost"));
-  else if (post.quoted) sub.append(el("span", "ctx ctx--quote", "❝\uFE0E Quote"));
-  else if (post.in_reply_to) sub.append(el("span", "ctx ctx--reply", "↩\uFE0E Reply"));
+  if (post.pinned) sub.append(symbolled("ctx ctx--pinned", "📌", "Pinned"));
+  if (post.is_repost) sub.append(symbolled("ctx ctx--repost", "↻\uFE0E", "Repost"));
+  else if (post.quoted) sub.append(symbolled("ctx ctx--quote", "❝\uFE0E", "Quote"));
+  else if (post.in_reply_to) sub.append(symbolled("ctx ctx--reply", "↩\uFE0E", "Reply"));
   if (sub.childElementCount > 0) who.append(sub);
   return who;
 }
@@ -164,19 +187,18 @@ function renderMedia(media, post, opts) {
     // On the viewer the whole media block leads to the original post (videos play there).
     const url = safeUrl(post.url);
     if (url !== null && items.some((m) => m.kind !== "image")) {
-      const a = el("a", "card__media-link", "Play on the original post");
-      a.setAttribute("href", url);
-      a.setAttribute("rel", LINK_REL);
-      a.setAttribute("target", "_blank");
-      box.append(a);
+      box.append(newTabLink(el("a", "card__media-link", "Play on the original post"), url));
     }
   }
   return box;
 }
 
 function renderQuoted(quoted, opts) {
-  const box = el("div", "card__quote");
+  const box = el("blockquote", "card__quote");
+  const who = (quoted.author && (quoted.author.name || quoted.author.handle)) || "";
+  if (!opts.hall) box.append(srOnly(`Quoted post${who ? ` by ${cleanText(who)}` : ""}:`));
   const head = el("div", "quote__head");
+  if (!opts.hall) head.setAttribute("aria-hidden", "true");
   head.append(renderAvatar(quoted.author || {}, "avatar avatar--small"));
   head.append(el("span", "quote__name", (quoted.author && (quoted.author.name || quoted.author.handle)) || ""));
   head.lastChild.setAttribute("dir", "auto");
@@ -228,18 +250,34 @@ export function buildCard(post, opts = {}) {
   if (post.pinned) card.setAttribute(CARD.pinned, "");
   const lang = langTag(post.lang);
   if (lang) card.setAttribute("lang", lang);
+  const networkName = NETWORKS[source] || source || "an unknown network";
+  const ids = { label: "", text: "", time: "" };
   if (!o.hall) {
     card.setAttribute("tabindex", "0");
-    // The feed's articles are named, so a screen reader moving post to post hears whose it is.
-    card.setAttribute("aria-label", `Post by ${cleanText(author.name || author.handle || "someone")}`);
+    // The feed's articles (ARIA feed pattern) are named by a heading that says who posted,
+    // where, when and what kind of post it is, and described by the post's text; screen
+    // readers reach them by heading too.
+    serial += 1;
+    ids.label = `post-${serial}-label`;
+    ids.text = `post-${serial}-text`;
+    ids.time = `post-${serial}-time`;
+    card.setAttribute("aria-labelledby", ids.label);
+    card.setAttribute("aria-describedby", `${ids.time} ${ids.text}`);
+    const kind = post.is_repost ? "Repost" : post.quoted ? "Quote" : post.in_reply_to ? "Reply" : "Post";
+    const heading = el("h2", "visually-hidden",
+      `${kind} by ${cleanText(author.name || author.handle || "someone")} on ${networkName}${post.pinned ? ", pinned" : ""}`);
+    heading.id = ids.label;
+    card.append(heading);
   }
 
   const head = el("header", "card__head");
   head.append(renderAvatar(author));
   head.append(renderAuthor(author, post, o));
   const meta = el("div", "card__meta");
-  const network = el("span", `network network--${source}`, NETWORKS[source] || source);
-  network.setAttribute("title", `Posted on ${NETWORKS[source] || source}`);
+  const network = el("span", `network network--${source}`);
+  network.setAttribute("title", `Posted on ${networkName}`);
+  if (!o.hall) network.append(srOnly("Posted on "));
+  network.append(document.createTextNode(NETWORKS[source] || source));
   meta.append(network);
   const also = alsoOn(post, source);
   if (also.length > 0) {
@@ -247,11 +285,14 @@ export function buildCard(post, opts = {}) {
     const others = el("span", "network-also", `also ${also.map((a) => NETWORKS[a.source] || a.source).join(", ")}`);
     meta.append(others);
   }
-  meta.append(renderTime(post.created_at));
+  const time = renderTime(post.created_at);
+  if (ids.time) time.id = ids.time;
+  meta.append(time);
   head.append(meta);
   card.append(head);
 
   const text = el("p", "card__text");
+  if (ids.text) text.id = ids.text;
   text.setAttribute(CARD.text, "");
   text.setAttribute("dir", "auto");
   if (lang) text.setAttribute("lang", lang);
@@ -265,6 +306,9 @@ export function buildCard(post, opts = {}) {
   const media = renderMedia(post.media, post, o);
 
   if (post.content_warning) {
+    // Behind a warning the post is described by the warning, not by its words.
+    if (ids.time) card.setAttribute("aria-describedby", ids.time);
+    if (!o.hall) card.querySelector(`[id="${ids.label}"]`)?.append(`, content warning: ${cleanText(post.content_warning)}`);
     const inner = o.hall ? null : body;
     if (!o.hall && media) body.append(media);
     card.append(renderCovered("Content warning", post.content_warning, inner, o));
@@ -282,26 +326,23 @@ export function buildCard(post, opts = {}) {
     const foot = el("footer", "card__foot");
     const m = post.metrics && typeof post.metrics === "object" ? post.metrics : {};
     const stats = el("span", "card__stats");
-    stats.append(el("span", "stat", `♥\uFE0E ${compactCount(m.likes)}`));
-    stats.append(el("span", "stat", `↻\uFE0E ${compactCount(m.reposts)}`));
-    stats.append(el("span", "stat", `💬 ${compactCount(m.replies)}`));
+    // The symbols are for the eye; a screen reader hears "3 likes, 1 repost, 0 replies".
+    for (const [symbol, n, one, many] of [["♥\uFE0E", m.likes, "like", "likes"],
+      ["↻\uFE0E", m.reposts, "repost", "reposts"], ["💬", m.replies, "reply", "replies"]]) {
+      const stat = el("span", "stat");
+      const icon = el("span", "", symbol);
+      icon.setAttribute("aria-hidden", "true");
+      const count = compactCount(n);
+      stat.append(icon, document.createTextNode(` ${count}`), srOnly(` ${count === "1" ? one : many}`));
+      stats.append(stat);
+    }
     foot.append(stats);
     const url = safeUrl(post.url);
-    if (url !== null) {
-      const a = el("a", "card__original", `Open on ${NETWORKS[source] || "the original site"}`);
-      a.setAttribute("href", url);
-      a.setAttribute("rel", LINK_REL);
-      a.setAttribute("target", "_blank");
-      foot.append(a);
-    }
+    if (url !== null) foot.append(newTabLink(el("a", "card__original", `Open on ${NETWORKS[source] || "the original site"}`), url));
     for (const a of alsoOn(post, source)) {
       const href = safeUrl(a.url);
       if (href === null) continue;
-      const link = el("a", "card__also", `Also on ${NETWORKS[a.source] || a.source}`);
-      link.setAttribute("href", href);
-      link.setAttribute("rel", LINK_REL);
-      link.setAttribute("target", "_blank");
-      foot.append(link);
+      foot.append(newTabLink(el("a", "card__also", `Also on ${NETWORKS[a.source] || a.source}`), href));
     }
     card.append(foot);
   }

@@ -89,7 +89,7 @@ export function createLists({ doc, state }, { onAction, onQueueSize = () => {}, 
     for (const [key, list] of Object.entries(lists)) list.panel.classList.toggle(CONSOLE_CLASS.active, key === name);
     const list = lists[name];
     if (list.view.selected === null && list.last.length > 0) list.view.select(list.last[0]);
-    if (focus) list.box.focus({ preventScroll: true });
+    if (focus) list.view.focus();
   }
 
   function showOrder() {
@@ -107,9 +107,9 @@ export function createLists({ doc, state }, { onAction, onQueueSize = () => {}, 
       list.view.select(id, { scroll: false });
       const button = event.target.closest(CONSOLE_SEL.actionButton);
       if (button) onAction(button.getAttribute(CONSOLE_ATTR.action), id);
-      if (!event.target.closest(CONSOLE_SEL.keepsFocus)) list.box.focus({ preventScroll: true });
+      if (!event.target.closest(CONSOLE_SEL.keepsFocus)) list.view.focus();
     });
-    list.box.addEventListener("focus", () => {
+    list.box.addEventListener("focusin", () => {
       if (state.active !== name) setActive(name, { focus: false });
     });
   }
@@ -204,7 +204,7 @@ export function createLists({ doc, state }, { onAction, onQueueSize = () => {}, 
     },
     /** Give the keyboard back to the active list. */
     focus() {
-      lists[state.active].box.focus({ preventScroll: true });
+      lists[state.active].view.focus();
     },
     /** Leave a field (Escape, Enter in the filter): the keys act on the list again. */
     leaveField() {

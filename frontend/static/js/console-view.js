@@ -24,9 +24,10 @@ export function actionButton(action, label, key, tone = "") {
  * `kind` is "queue" or "wall".
  */
 export function buildItem(post, { kind, reason = null, pendingMode = false }) {
+  // A plain list item (not an ARIA option: it holds links and buttons); the selected one is
+  // aria-current and takes the focus while the list has it (a roving focus).
   const li = el("li", `item item--${kind}`);
-  li.setAttribute("role", "option");
-  li.setAttribute("aria-selected", "false");
+  li.setAttribute("tabindex", "-1");
   li.setAttribute(CONSOLE_ATTR.itemId, post.id);
   const flags = el("div", "item__flags");
   if (kind === "queue") {
@@ -125,8 +126,7 @@ export class ListView {
   #ghost(id, li, note) {
     this.ghosts.set(id, li);
     li.setAttribute(CONSOLE_ATTR.decided, "");
-    li.setAttribute("aria-selected", "false");
-    li.setAttribute("aria-disabled", "true");
+    li.removeAttribute("aria-current");
     for (const b of li.querySelectorAll(CONSOLE_SEL.buttons)) b.disabled = true;
     li.prepend(el("p", CONSOLE_CLASS.note, note));
     setTimeout(() => {
@@ -135,23 +135,36 @@ export class ListView {
     }, NOTE_MS);
   }
 
-  /** Select `id` (or nothing); scroll it into view when asked. */
+  /**
+   * Select `id` (or nothing); scroll it into view when asked. While the keyboard is in this
+   * list, the focus moves with the selection (a roving focus), so a screen reader reads it.
+   */
   select(id, { scroll = true } = {}) {
+    const had = this.container.contains(this.container.ownerDocument.activeElement);
     this.selected = id;
     this.#mark();
     const node = id === null ? null : this.nodes.get(id);
     if (node) {
-      this.container.setAttribute("aria-activedescendant", node.li.id);
       if (scroll) node.li.scrollIntoView({ block: "nearest" });
-    } else {
-      this.container.removeAttribute("aria-activedescendant");
+      if (had && !node.li.contains(this.container.ownerDocument.activeElement)) node.li.focus({ preventScroll: true });
+    } else if (had) {
+      this.container.focus({ preventScroll: true });
     }
+  }
+
+  /** Give the keyboard to this list: its selected item, or the list itself when empty. */
+  focus() {
+    const node = this.selected === null ? null : this.nodes.get(this.selected);
+    (node ? node.li : this.container).focus({ preventScroll: true });
   }
 
   #mark() {
     for (const [id, node] of this.nodes) {
       const on = id === this.selected;
-      if ((node.li.getAttribute("aria-selected") === "true") !== on) node.li.setAttribute("aria-selected", String(on));
+      if (node.li.hasAttribute("aria-current") !== on) {
+        if (on) node.li.setAttribute("aria-current", "true");
+        else node.li.removeAttribute("aria-current");
+      }
     }
   }
 

@@ -8,7 +8,8 @@ import { cleanText } from "./format.js";
 const LAYOUTS = new Set(["grid", "spotlight", "ticker"]);
 const THEMES = new Set(["dark", "light", "contrast"]);
 const ENTER_MS = 1300;            // the longest entrance animation in cards.css, plus a little
-const ANNOUNCE_EVERY_MS = 5000;
+const ANNOUNCE_EVERY_MS = 8000;  // screen readers: at most one message this often
+const SAY_AT_ONCE = 3;            // posts read out in one message (the newest)
 
 /** Return whether `post` has the same JSON as the card's post (remembered on `entry`). */
 function sameJson(entry, post) {
@@ -41,7 +42,8 @@ export class FeedView {
     this.frameRequested = false;
     this.lastRender = -Infinity;
     this.feed = null;
-    this.unsaid = { count: 0, last: null };   // new posts not announced yet
+    this.unsaid = { count: 0, posts: [] };    // new posts not announced yet (newest first)
+    this.paused = false;
     this.sayTimer = null;
     this.lastSaid = -Infinity;
     this.warn = warn;
@@ -58,6 +60,8 @@ export class FeedView {
     this.feed = feed;
     if (!change.changed && !change.wall && !change.announcement) return;
     const first = this.pending === null;
+    // The viewer's feed is busy until the change is drawn (ARIA feed pattern).
+    if (!this.hall && this.container && change.changed) this.container.setAttribute("aria-busy", "true");
     if (first) this.pending = { reset: false, added: new Set(), changed: false, wall: false, announcement: false };
     const p = this.pending;
     if (change.reset) {
@@ -106,6 +110,7 @@ export class FeedView {
     this.lastRender = this.win.performance.now();
     const feed = this.feed;
     if (change.changed) this.#render(feed.posts(), change);
+    if (!this.hall && this.container) this.container.setAttribute("aria-busy", "false");
     if (change.wall && feed.wall) this.#wall(feed.wall);
     if (change.announcement) this.showAnnouncement();
     if (this.layout && (change.changed || change.wall)) this.layout.apply();
@@ -144,6 +149,7 @@ export class FeedView {
       const at = this.container.children[i];
       if (at !== el) this.container.insertBefore(el, at || null);
     });
+    if (!this.hall) this.#feedPositions(wanted);
     this.cards = next;
     this.body.setAttribute(BODY.posts, String(wanted.length));
     const empty = this.doc.getElementById(ID.empty);
@@ -158,31 +164,60 @@ export class FeedView {
 
   /**
    * Tell screen-reader users about new posts, politely and not too often: at most one message
-   * every ANNOUNCE_EVERY_MS, counting what arrived in between.
+   * every ANNOUNCE_EVERY_MS, saying who posted and what for up to SAY_AT_ONCE posts (the
+   * newest) and how many came in all. Paused, it only counts; resumed, it says how many came.
    */
   #say(added) {
     if (added.length === 0) return;
     this.unsaid.count += added.length;
-    this.unsaid.last = added[0];
-    if (this.sayTimer !== null) return;
+    this.unsaid.posts = [...added, ...this.unsaid.posts].slice(0, SAY_AT_ONCE);
+    if (this.sayTimer !== null || this.paused) return;
     const wait = this.lastSaid + ANNOUNCE_EVERY_MS - this.win.performance.now();
     this.sayTimer = this.win.setTimeout(() => this.#sayNow(), Math.max(0, wait));
+  }
+
+  /** Pause (false) or resume (true) the announcements of new posts. */
+  setAnnouncing(on) {
+    if (this.paused === !on) return;
+    this.paused = !on;
+    const region = this.doc.getElementById(ID.announcer);
+    if (this.paused) {
+      this.win.clearTimeout(this.sayTimer);
+      this.sayTimer = null;
+      if (region) region.textContent = "New posts will not be announced.";
+      return;
+    }
+    const count = this.unsaid.count;
+    this.unsaid = { count: 0, posts: [] };
+    this.lastSaid = this.win.performance.now();
+    if (region) region.textContent = `New posts will be announced.${count > 0 ? ` ${count} new ${count === 1 ? "post" : "posts"} came meanwhile, at the top.` : ""}`;
   }
 
   #sayNow() {
     this.sayTimer = null;
     const region = this.doc.getElementById(ID.announcer);
-    const { count, last } = this.unsaid;
-    this.unsaid = { count: 0, last: null };
-    if (!region || count === 0) return;
+    const { count, posts } = this.unsaid;
+    this.unsaid = { count: 0, posts: [] };
+    if (!region || count === 0 || this.paused) return;
     this.lastSaid = this.win.performance.now();
-    if (count === 1) {
-      const who = cleanText((last.author && (last.author.name || last.author.handle)) || "someone");
-      const text = cleanText(last.content_warning ? `Content warning: ${last.content_warning}` : last.text || "");
-      region.textContent = `New post by ${who}: ${text.length > 140 ? `${text.slice(0, 140)}…` : text}`;
-    } else {
-      region.textContent = `${count} new posts`;
-    }
+    const lines = posts.map((post) => {
+      const who = cleanText((post.author && (post.author.name || post.author.handle)) || "someone");
+      const text = cleanText(post.content_warning ? `content warning: ${post.content_warning}` : post.text || "");
+      return `${who}: ${text.length > 140 ? `${text.slice(0, 140)}…` : text}`;
+    });
+    if (count === 1) region.textContent = `New post by ${lines[0]}`;
+    else if (count <= posts.length) region.textContent = `${count} new posts. ${lines.join(" — ")}`;
+    else region.textContent = `${count} new posts; the newest ${posts.length}: ${lines.join(" — ")}`;
+  }
+
+  /** The viewer's feed (ARIA feed pattern): each article's place in it and their number. */
+  #feedPositions(cards) {
+    const size = String(cards.length);
+    cards.forEach((card, i) => {
+      const at = String(i + 1);
+      if (card.getAttribute("aria-posinset") !== at) card.setAttribute("aria-posinset", at);
+      if (card.getAttribute("aria-setsize") !== size) card.setAttribute("aria-setsize", size);
+    });
   }
 
   #wall(wall) {
