@@ -159,3 +159,90 @@ def test_one_post_a_second_for_a_minute_keeps_cards_still(server_factory: Any, o
     assert result["ended_stays_under_dwell"] == 0, result
     assert result["overlap_settled_fraction"] == 0, result
     assert result["unaccounted"] == [], result
+
+
+def burst_posts(start: int, count: int) -> list[dict[str, Any]]:
+    """`count` of the bundled meeting's posts from `start`, newest first (a snapshot's order)."""
+    return list(reversed(meeting_posts(start + count)[start:]))
+
+
+def test_a_burst_of_fifty_waits_its_turn_and_skips_ahead(demo: Any, open_page: Any,
+                                                         screenshots: Path) -> None:
+    """Fifty posts in one frame: no card moves, one card changes at a time, the page shows
+    "+N new" and skips ahead to the newest, saying how many it skipped; every post of the
+    burst is shown, waiting or counted as skipped; a hide leaves at once, unpaced."""
+    from tests.browser.admin import PlayedSocket, events, snapshot
+
+    history = burst_posts(0, 12)
+    played = PlayedSocket(lambda ws, _: ws.send(snapshot(history, min_dwell_s=2)))
+    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL, before=played.install)
+    page.wait_for_function("() => document.querySelectorAll('[data-post-id][data-placed]').length >= 6")
+    page.wait_for_timeout(2500)   # the first cards have been up for min_dwell_s
+    places = "() => Array.from(document.querySelectorAll('[data-post-id][data-placed]'))" \
+             ".map(c => [c.dataset.postId, c.style.translate])"
+    before = dict(page.evaluate(places))
+    page.evaluate("""() => { window.__placed = new Set();
+        new MutationObserver((records) => { for (const r of records)
+            if (r.target.hasAttribute('data-placed')) window.__placed.add(r.target.dataset.postId);
+        }).observe(document.getElementById('feed'),
+                   {attributes: true, subtree: true, attributeFilter: ['data-placed']}); }""")
+    burst = burst_posts(12, 50)
+    played.routes[-1].send(events(*[{"seq": 11 + i, "type": "post", "post": p}
+                                    for i, p in enumerate(reversed(burst))]))
+    page.wait_for_selector("body[data-waiting]:not([data-waiting='0'])", state="attached")
+    page.locator("#pace-waiting").wait_for()
+    page.locator("#pace-skipped").wait_for()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=screenshots / "burst-1920x1080.png")
+    changes = []
+    last = dict(page.evaluate(places))
+    assert [i for i in last if i in before and last[i] != before[i]] == [], "cards moved"
+    for _ in range(10):   # sampled every 0.4 s: at most one card changes each time
+        page.wait_for_timeout(400)
+        now = dict(page.evaluate(places))
+        moved = [i for i in now if i in last and now[i] != last[i]]
+        assert moved == [], f"cards moved: {moved}"
+        changes.append(len(set(now) - set(last)))
+        last = now
+    assert max(changes) <= 1, changes
+    assert sum(changes) >= 2, changes
+    waiting = page.evaluate("tweetwall.pace.waitingIds()")
+    skipped = page.evaluate("[...tweetwall.pace.skippedIds]")
+    shown = set(page.evaluate("[...window.__placed]"))
+    ids = {p["id"] for p in burst}
+    assert 0 < len(waiting) <= 20
+    assert len(skipped) >= 25
+    assert "skipped" in page.locator("#pace-skipped").inner_text()
+    assert ids <= shown | set(waiting) | set(skipped) | set(before)
+    # A hide is not paced: the card leaves at once (here: a shown one and a waiting one).
+    gone = next(iter(last))
+    played.routes[-1].send(events({"seq": 100, "type": "remove", "id": gone},
+                                  {"seq": 101, "type": "remove", "id": waiting[0]}))
+    page.wait_for_selector(f'[data-post-id="{gone}"]', state="detached", timeout=2000)
+    assert waiting[0] not in page.evaluate("tweetwall.pace.waitingIds()")
+
+
+def test_nothing_glides_with_reduced_motion(demo: Any, open_page: Any) -> None:
+    """With prefers-reduced-motion the paced grid changes cards without any animation or
+    transition: a card is simply there, and no card ever glides."""
+    from tests.browser.admin import PlayedSocket, events, snapshot
+
+    played = PlayedSocket(lambda ws, _: ws.send(snapshot(burst_posts(0, 12), min_dwell_s=1)))
+    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL, reduced_motion=True,
+                        before=played.install)
+    page.wait_for_function("() => document.querySelectorAll('[data-post-id][data-placed]').length >= 6")
+    page.evaluate("""() => { window.__anims = 0; window.__samples = 0;
+        setInterval(() => { window.__samples += 1;
+            for (const c of document.querySelectorAll('[data-post-id]'))
+                window.__anims += c.getAnimations().length; }, 50); }""")
+    shown = set(page.evaluate("() => Array.from(document.querySelectorAll("
+                              "'[data-placed]'), c => c.dataset.postId)"))
+    for i, post in enumerate(reversed(burst_posts(12, 8))):
+        played.routes[-1].send(events({"seq": 11 + i, "type": "post", "post": post}))
+        page.wait_for_timeout(600)
+    page.wait_for_timeout(1500)
+    now = set(page.evaluate("() => Array.from(document.querySelectorAll("
+                            "'[data-placed]'), c => c.dataset.postId)"))
+    assert now - shown, "new posts came on screen"
+    assert page.evaluate("window.__samples") > 50
+    assert page.evaluate("window.__anims") == 0
