@@ -34,9 +34,11 @@ FEED = "#feed"
 
 def wall_toml(replay_file: Path, *, slug: str = "t", title: str = "Test wall",
               min_gap_s: float = 0.5, max_gap_s: float = 0.5, backfill: int = 3,
-              loop: bool = True) -> str:
+              loop: bool = True, min_dwell_s: int | None = None) -> str:
     """Return a config with one replay wall on `replay_file` and fast hub batching. The wall's
-    automatic rules are off, so every post in the file reaches the screen."""
+    automatic rules are off, so every post in the file reaches the screen. `min_dwell_s`: the
+    hall screens' pace (the wall's default, 10 s, when None)."""
+    dwell = "" if min_dwell_s is None else f"min_dwell_s = {min_dwell_s}\n"
     return f"""
 [[walls]]
 slug = "{slug}"
@@ -44,7 +46,7 @@ title = "{title}"
 hashtags = ["ASNR14"]
 sources = ["replay"]
 replay_file = {json.dumps(str(replay_file))}
-
+{dwell}
 [walls.rules]
 wordlist = false
 queue_sensitive = false

@@ -4,6 +4,7 @@ or critical violation anywhere; every page's findings go to test-artifacts/axe.j
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -125,3 +126,85 @@ def test_avatar_initials_meet_contrast_on_every_hue(demo: ServerProcess, open_pa
     record(AXE_JSON, f"avatars-{theme}", violations)
     bad = [n["target"] for v in violations for n in v["nodes"] if "avatar" in n["target"]]
     assert bad == [], f"{len(bad)} avatar initials below AA contrast"
+
+
+def test_viewer_feed_pattern_focus_announcements_and_join_links(demo: ServerProcess,
+                                                                open_page: Any) -> None:
+    """The viewer as a screen reader meets it: a feed of labelled articles with position and
+    size, Page Down to move, the focused post never dropped over the cap, announcements that say
+    who posted what and can be paused, counts in words, quotes as quotes, new-tab links that
+    say so; and "post to #ASNR14" on X, Bluesky and Mastodon (the reader's server, checked)."""
+    from tests.browser.admin import PlayedSocket, events, snapshot
+    from tests.conftest import make_post
+
+    posts = [make_post(n, metrics={"likes": 3, "reposts": 1, "replies": 0})
+             for n in range(200, 0, -1)]
+    posts[0]["quoted"] = make_post(999, author={"id": "9", "handle": "@q", "name": "Quinn"})
+    played = PlayedSocket(lambda ws, _: ws.send(snapshot(posts, sources=["x", "bluesky",
+                                                                         "mastodon"])))
+
+    def before(page: Any) -> None:
+        played.install(page)
+        page.context.route("https://mastodon.social/**", lambda route: route.fulfill(body="ok"))
+
+    page, _ = open_page(f"{demo.url}/walls/asnr14/live", viewport=DESKTOP, before=before)
+    page.wait_for_function(CARDS, arg=200)
+    feed = page.locator("#feed")
+    assert feed.get_attribute("role") == "feed" and feed.get_attribute("aria-busy") == "false"
+    first = page.locator("[data-post-id]").first
+    assert first.get_attribute("aria-posinset") == "1"
+    assert first.get_attribute("aria-setsize") == "200"
+    assert re.fullmatch(r"Quote by User \d+ on X", page.locator(
+        f"#{first.get_attribute('aria-labelledby')}").inner_text())
+    quote = first.locator("blockquote.card__quote")
+    assert "Quoted post by Quinn" in quote.text_content()
+    assert "3 likes" in first.locator(".card__stats").text_content()
+    assert "1 repost" in first.locator(".card__stats").text_content()
+    link = first.locator("a.card__original")
+    assert link.get_attribute("aria-describedby") == "new-tab-note"
+    assert page.locator("#new-tab-note").text_content() == "opens in a new tab"
+
+    # Page Down moves to the next post; the oldest post, focused, outlives the cap.
+    first.focus()
+    page.keyboard.press("PageDown")
+    assert page.evaluate("document.activeElement.getAttribute('aria-posinset')") == "2"
+    oldest = page.locator('[data-post-id="x:100001"]')
+    oldest.focus()
+    page.evaluate("window.scrollTo(0, 0)")
+    played.routes[-1].send(events(*[{"seq": 11 + i, "type": "post", "post": make_post(300 + i)}
+                                    for i in range(5)]))
+    page.locator('[data-post-id="x:100304"]').wait_for(state="attached")
+    assert oldest.count() == 1, "the focused post was dropped"
+    assert page.evaluate("document.activeElement.dataset.postId") == "x:100001"
+    region = page.locator("#announcer")
+    page.wait_for_function("() => /new posts/.test(document.getElementById('announcer').textContent)",
+                           timeout=12_000)
+    assert f"User {304 % 7}: " in region.inner_text()
+    page.locator("#announcer-toggle").uncheck()
+    assert "will not be announced" in region.inner_text()
+    played.routes[-1].send(events({"seq": 20, "type": "post", "post": make_post(400)}))
+    page.locator('[data-post-id="x:100400"]').wait_for(state="attached")
+    page.wait_for_timeout(300)
+    assert "will not be announced" in region.inner_text()
+    page.locator("#announcer-toggle").check()
+    assert "1 new post came meanwhile" in region.inner_text()
+
+    # Join in.
+    assert page.locator("#join-in a", has_text="Post on X").get_attribute("href") == \
+        "https://x.com/intent/post?text=%23ASNR14%20"
+    assert page.locator("#join-in a", has_text="Post on Bluesky").get_attribute("href") == \
+        "https://bsky.app/intent/compose?text=%23ASNR14%20"
+    page.locator("#join-in a[data-network=mastodon]").click()
+    form = page.locator("#mastodon-server")
+    form.wait_for()
+    page.locator("#mastodon-host").fill("javascript:alert(1)")
+    page.locator("#mastodon-server button[type=submit]").click()
+    page.locator("#mastodon-error").wait_for()
+    page.locator("#mastodon-host").fill("@me@Mastodon.Social")
+    with page.expect_popup() as popup:
+        page.locator("#mastodon-server button[type=submit]").click()
+    assert popup.value.url == "https://mastodon.social/share?text=%23ASNR14%20"
+    assert page.locator("#join-in a[data-network=mastodon]").get_attribute("href") == \
+        "https://mastodon.social/share?text=%23ASNR14%20"
+    assert page.evaluate("localStorage.getItem('tweetwall:mastodon-server')") == "mastodon.social"
+    check(page, "viewer-after-join")

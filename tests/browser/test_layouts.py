@@ -207,7 +207,9 @@ def test_viewer_names_posts_describes_images_and_takes_brand_colours(
     page, _ = open_page(f"{demo.url}/walls/asnr14/live", viewport=PHONE, before=played.install)
     card = page.locator(CARD).first
     card.wait_for()
-    assert card.get_attribute("aria-label") == "Post by User 1"
+    label = card.get_attribute("aria-labelledby")
+    assert page.locator(f"#{label}").text_content() == "Post by User 1 on X"
+    assert page.locator(f"{CARD} h2").count() == 1, "reachable by heading"
     assert card.locator(".media__img").get_attribute("alt") == "Image without a description"
     page.wait_for_selector("body[data-branded]")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(20, 33, 61)"

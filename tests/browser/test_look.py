@@ -158,7 +158,8 @@ def test_reduced_motion_turns_animations_off(server_factory: Any, open_page: Any
                                              tmp_path: Path, path: str) -> None:
     """With prefers-reduced-motion a new card appears without animation or sliding."""
     posts = write_posts(tmp_path / "posts.jsonl", [make_post(n) for n in range(40)])
-    server = server_factory(wall_toml(posts, backfill=2, min_gap_s=0.5, max_gap_s=0.5))
+    server = server_factory(wall_toml(posts, backfill=2, min_gap_s=0.5, max_gap_s=0.5,
+                                      min_dwell_s=1))
     page, _ = open_page(f"{server.url}{path}", viewport=HALL, reduced_motion=True)
     entering = page.locator(f"{CARD}[data-entering]").first
     entering.wait_for(state="attached", timeout=10_000)
