@@ -147,7 +147,12 @@ def server_config(
 ) -> uvicorn.Config:
     """Return uvicorn's config for `settings`: WebSocket limits, no compression, and the
     `X-Forwarded-*` headers trusted only from `forwarded_allow_ips` (none by default), so a
-    client's address and scheme cannot be forged from outside."""
+    client's address and scheme cannot be forged from outside.
+
+    WebSockets are served by websockets-sansio with the hub's direct writes
+    (app/web/live.py `ws_protocol`): of uvicorn's three implementations it held an idle viewer
+    in the least memory and the same frames at the least CPU (docs/benchmarks.md). An override
+    `ws` may name another ("wsproto", "websockets") or give a protocol class."""
     trusted = settings.forwarded_allow_ips
     options: dict[str, Any] = dict(
         host=settings.host, port=settings.port, log_level="info", ws_max_size=64 * 1024,
@@ -155,4 +160,8 @@ def server_config(
         timeout_graceful_shutdown=3, server_header=False,
         proxy_headers=bool(trusted), forwarded_allow_ips=",".join(trusted) or None,
     )
+    from app.web.live import ws_protocol  # here: this function is the live path's to change
+
+    ws = overrides.pop("ws", "websockets-sansio")
+    options["ws"] = ws_protocol(ws) if isinstance(ws, str) else ws
     return uvicorn.Config(app or create_app(settings), **{**options, **overrides})

@@ -1,6 +1,7 @@
 """The moderators' live feed: every ingested post with its state and reason, and every decision,
-for the consoles of one wall. Same discipline as the hub: encode once, bounded queues, never wait;
-a console that falls behind is dropped and reloads its queue."""
+for the consoles of one wall. Same discipline as the hub, with its `Subscription`: encode once,
+write straight to each console's connection, a bounded backlog only while one is paused, never
+wait; a console that falls behind is dropped (1013) and reloads its queue."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from app.hub import Subscription
+from app.hub import Subscription, Writer
 
 __all__ = ["ModFeed"]
 
@@ -43,13 +44,16 @@ class ModFeed:
         return len(self._subs.get(slug, ()))
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, slug: str, hello: dict[str, Any]) -> AsyncIterator[Subscription]:
-        """Register a console; its first frame is `hello`. Always unregisters."""
-        sub = Subscription(self.queue_frames)
+    async def subscribe(self, slug: str, hello: dict[str, Any], writer: Writer, *,
+                        stall_s: float = 10.0) -> AsyncIterator[Subscription]:
+        """Register a console writing to `writer`; its first frame is `hello`, and one that
+        makes no progress for `stall_s` is dropped. Always unregisters; closing the connection is
+        the caller's."""
+        sub = Subscription(writer, self.queue_frames, stall_s)
         sub.offer(orjson.dumps(hello).decode())
         self._subs.setdefault(slug, set()).add(sub)
         try:
             yield sub
         finally:
             self._subs.get(slug, set()).discard(sub)
-            sub.close()
+            sub.close(None)

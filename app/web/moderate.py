@@ -8,7 +8,6 @@ Answers are described by the models of app/web/schemas.py."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -30,7 +29,7 @@ from app.web.deps import (
     StoreDep,
     WallDep,
 )
-from app.web.live import CLOSE_POLICY, run_socket
+from app.web.live import CLOSE_POLICY, finish, run_socket, writer_for
 from app.web.schemas import (
     AnnouncementOut,
     AuditEntryOut,
@@ -221,17 +220,17 @@ async def console_socket(ws: WebSocket, slug: str, settings: SettingsDep,
         return
     feed: ModFeed = ws.app.state.modfeed
     await ws.accept()
-    async with feed.subscribe(slug, {"type": "hello", "user": who.name, "role": who.role}) as sub:
-        sending = asyncio.create_task(run_socket(ws, sub, settings.hub.send_timeout_s))
+    writer = writer_for(ws)
+    hello = {"type": "hello", "user": who.name, "role": who.role}
+    async with feed.subscribe(slug, hello, writer, stall_s=settings.hub.send_timeout_s) as sub:
+        reading = asyncio.create_task(run_socket(ws, sub))
         watching = asyncio.create_task(_still_allowed(ws, accounts, slug))
-        done, _ = await asyncio.wait({sending, watching}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (sending, watching):
+        done, _ = await asyncio.wait({reading, watching}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (reading, watching):
             task.cancel()
-        await asyncio.gather(sending, watching, return_exceptions=True)
-        code = sending.result() if sending in done and not sending.exception() else CLOSE_POLICY
-    with contextlib.suppress(Exception):
-        async with asyncio.timeout(2):
-            await ws.close(code=code)
+        await asyncio.gather(reading, watching, return_exceptions=True)
+        code = reading.result() if reading in done and not reading.exception() else CLOSE_POLICY
+    await finish(ws, writer, code)
 
 
 RECHECK_S = 2.0

@@ -1,17 +1,24 @@
 """Fan-out of committed wall events to live subscribers, with snapshots and resume (P1, P2, P6).
 
 Per wall the hub keeps the current visible posts (bounded, newest first), the last `seq` and a
-retained log of recent events. Publishing never awaits a client: events are coalesced for
-`batch_ms`, the frame is encoded once, and the same bytes are put on every subscriber's bounded
-queue with `put_nowait`. A subscriber whose queue is full is dropped; its client resumes by
-`(epoch, since)`. This is the per-client-queue design of websockets' broadcast guide, where the
-serial `for ws in clients: await ws.send(...)` loop lets one stuck client stall everyone.
+retained log of recent events. A frame is encoded once and written straight to every connection
+whose transport takes it now (`Writer.try_write`): no task hop, no queue, as fast as the naive
+`for ws in clients: await ws.send(...)` loop when all is well. Only a connection whose transport
+is paused (its client reads slowly or not at all) gets a bounded backlog, drained by a task of
+its own once the transport resumes; one whose backlog overflows, or that makes no progress for
+`stall_s`, is dropped (closed with 1013) and its client resumes by `(epoch, since)`. So one stuck
+client costs the others nothing, and publishing never awaits a client.
+
+Batching adapts to the load: the first events after a quiet spell go out on the next loop turn;
+while flushes are busy, events wait for the next one, which starts no sooner after the last one
+ended than that one took (at most `batch_ms`), so fan-out takes at most about half the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -27,66 +34,13 @@ from app.events import (
     heartbeat_frame,
     snapshot_frame,
 )
+from app.hub.subscription import Subscription, Writer
 
-__all__ = ["Hub", "Overflow", "Subscription", "UnknownWall"]
+__all__ = ["Hub", "UnknownWall"]
 
 
 class UnknownWall(LookupError):
     pass
-
-
-class Overflow(Exception):
-    """The subscriber fell too far behind and was dropped; the client should resume."""
-
-
-class Subscription:
-    """One client's bounded queue of encoded frames."""
-
-    def __init__(self, maxsize: int) -> None:
-        self._queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize)
-        self.after = 0  # the last seq this subscriber has been sent (or that its start covered)
-        self.overflowed = False
-        self.closed = False
-        self.screen: int | None = None  # the named hall screen this is, opened with its key
-        self.health: dict[str, Any] | None = None  # what that screen last reported of itself
-        self.sending_since: float | None = None  # loop time the current send began
-
-    def offer(self, frame: str) -> None:
-        """Queue `frame` without waiting; on overflow drop everything queued and close."""
-        if self.closed:
-            return
-        try:
-            self._queue.put_nowait(frame)
-        except asyncio.QueueFull:
-            self.overflowed = True
-            self.close()
-
-    def stalled(self) -> None:
-        """The client stopped taking frames (its socket send timed out): drop it."""
-        self.overflowed = True
-        self.close()
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        while not self._queue.empty():
-            self._queue.get_nowait()
-        self._queue.put_nowait(None)
-
-    async def frames(self) -> AsyncIterator[str]:
-        """Yield frames in order. Raises `Overflow` if dropped for falling behind."""
-        while True:
-            frame = await self._queue.get()
-            if frame is None:
-                if self.overflowed:
-                    raise Overflow
-                return
-            yield frame
-
-    @property
-    def backlog(self) -> int:
-        return self._queue.qsize()
 
 
 @dataclass
@@ -100,7 +54,8 @@ class _Channel:
     subscribers: set[Subscription] = field(default_factory=set)
     pending: list[Event] = field(default_factory=list)
     flushed_seq: int = 0
-    flush_handle: asyncio.TimerHandle | None = None
+    flush_handle: asyncio.Handle | None = None
+    next_flush_at: float = 0.0  # loop time before which a busy wall does not flush again
 
 
 class Hub:
@@ -114,8 +69,8 @@ class Hub:
     ) -> None:
         self.snapshot_size = snapshot_size
         self.resume_log = resume_log
-        self.batch_ms = batch_ms
-        self.queue_frames = queue_frames
+        self.batch_ms = batch_ms  # the longest the window grows under load (0: no batching)
+        self.queue_frames = queue_frames  # a lagging subscriber's backlog, in frames
         self._walls: dict[str, _Channel] = {}
         self.dropped = 0
         self.frames_sent = 0
@@ -152,7 +107,7 @@ class Hub:
             return
         if ch.flush_handle is not None:
             ch.flush_handle.cancel()
-        for sub in ch.subscribers:
+        for sub in list(ch.subscribers):
             sub.close()
 
     def walls(self) -> list[str]:
@@ -167,7 +122,8 @@ class Hub:
     # -- publishing ------------------------------------------------------------------------
 
     def publish(self, slug: str, events: list[Event]) -> None:
-        """Apply committed `events` (seq ascending) and schedule their delivery. Never waits."""
+        """Apply committed `events` (seq ascending) and schedule their delivery. Never waits.
+        Raises UnknownWall."""
         ch = self._channel(slug)
         for ev in events:
             if ev.seq <= ch.seq:
@@ -176,13 +132,17 @@ class Hub:
             ch.log.append(ev)
             ch.pending.append(ev)
             ch.seq = ev.seq
-        if not ch.pending:
+        if not ch.pending or ch.flush_handle is not None:
             return
         if self.batch_ms <= 0:
             self._flush(ch)
-        elif ch.flush_handle is None:
-            loop = asyncio.get_running_loop()
-            ch.flush_handle = loop.call_later(self.batch_ms / 1000, self._flush, ch)
+            return
+        loop = asyncio.get_running_loop()
+        wait = ch.next_flush_at - loop.time()
+        # Idle: the next loop turn (events published in this one share the frame). Busy: after
+        # the rest that the last flush earned.
+        ch.flush_handle = (loop.call_later(wait, self._flush, ch) if wait > 0
+                           else loop.call_soon(self._flush, ch))
 
     def _apply(self, ch: _Channel, ev: Event) -> None:
         if isinstance(ev, PostEvent):
@@ -207,12 +167,15 @@ class Hub:
             ch.wall = {**ch.wall, "announcements": current}
 
     def _flush(self, ch: _Channel) -> None:
+        """Send the pending events to every subscriber as one frame, encoded once."""
+        started = time.perf_counter()
         ch.flush_handle = None
         batch, ch.pending = ch.pending, []
         if not batch:
             return
         first, last = batch[0].seq, batch[-1].seq
         shared = events_frame(batch)
+        gone: list[Subscription] = []
         for sub in list(ch.subscribers):
             if sub.after < first:
                 sub.offer(shared)
@@ -221,10 +184,15 @@ class Hub:
             else:
                 continue
             sub.after = last
-            self.frames_sent += 1
             if sub.closed:
-                ch.subscribers.discard(sub)
+                gone.append(sub)
+        ch.subscribers.difference_update(gone)
+        self.frames_sent += len(ch.subscribers) + len(gone)
         ch.flushed_seq = last
+        if self.batch_ms > 0:
+            took = time.perf_counter() - started
+            loop = asyncio.get_running_loop()
+            ch.next_flush_at = loop.time() + min(took, self.batch_ms / 1000)
 
     def heartbeat(self) -> None:
         """Send every subscriber of every wall a heartbeat carrying the last delivered seq."""
@@ -255,12 +223,14 @@ class Hub:
 
     @contextlib.asynccontextmanager
     async def subscribe(
-        self, slug: str, epoch: str | None = None, since: int | None = None
+        self, slug: str, writer: Writer, epoch: str | None = None, since: int | None = None,
+        *, stall_s: float = 10.0,
     ) -> AsyncIterator[Subscription]:
-        """Register a subscriber whose queue starts with a snapshot, or with the events after
-        `since` when `epoch` matches and the log still holds them. Always unregisters."""
+        """Register a subscriber and write its first frame: a snapshot, or the events after
+        `since` when `epoch` matches and the log still holds them (from memory: no database
+        query). Always unregisters. Raises UnknownWall."""
         ch = self._channel(slug)
-        sub = Subscription(self.queue_frames)
+        sub = Subscription(writer, self.queue_frames, stall_s)
         sub.offer(self._start_frame(ch, epoch, since))
         sub.after = ch.seq
         ch.subscribers.add(sub)
@@ -268,7 +238,7 @@ class Hub:
             yield sub
         finally:
             ch.subscribers.discard(sub)
-            sub.close()
+            sub.close(None)
             self.dropped += sub.overflowed
 
     def _start_frame(self, ch: _Channel, epoch: str | None, since: int | None) -> str:
