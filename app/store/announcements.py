@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select, update
 from app.clock import aware, iso, utcnow
 from app.events import AnnouncementEvent
 from app.store.decisions import record
-from app.store.schema import announcements, walls
+from app.store.schema import announcements, row_id, walls
 from app.store.store import Store, Tx, WallInfo
 
 __all__ = ["Announcements", "InvalidAnnouncement"]
@@ -68,6 +68,8 @@ class Announcements:
         """Take an announcement off the screens (or out of the schedule). Raises KeyError for
         an unknown id."""
         wall = self.store.wall(slug)
+        if not row_id(announcement_id):
+            raise KeyError(announcement_id)
 
         async def run(tx: Tx) -> None:
             row = (await tx.conn.execute(select(announcements.c.published_at).where(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select
 
 from app.clock import utcnow
-from app.store.schema import assets
+from app.store.schema import assets, row_id
 from app.store.store import Store, Tx
 
 __all__ = ["Assets"]
@@ -30,6 +30,8 @@ class Assets:
 
     async def get(self, slug: str, asset_id: int) -> tuple[str, bytes] | None:
         wall = self.store.wall(slug)
+        if not row_id(asset_id):
+            return None
         async with self.store.engine.connect() as conn:
             row = (await conn.execute(select(assets.c.content_type, assets.c.data).where(
                 assets.c.wall_id == wall.id, assets.c.id == asset_id))).first()
@@ -37,6 +39,8 @@ class Assets:
 
     async def delete(self, slug: str, asset_id: int) -> None:
         wall = self.store.wall(slug)
+        if not row_id(asset_id):
+            return
 
         async def run(tx: Tx) -> None:
             await tx.conn.execute(delete(assets).where(assets.c.wall_id == wall.id,

@@ -24,10 +24,20 @@ from sqlalchemy import (
 )
 
 __all__ = [
-    "account_categories", "announcements", "api_tokens", "assets", "blocks", "cursors",
-    "decisions", "events", "metadata", "posts", "screens", "sessions", "tombstones",
-    "user_walls", "users", "wall_posts", "walls",
+    "MAX_ROW_ID", "account_categories", "announcements", "api_tokens", "assets", "blocks",
+    "cursors", "decisions", "events", "metadata", "posts", "row_id", "screens", "sessions",
+    "tombstones", "user_walls", "users", "wall_posts", "walls",
 ]
+
+# Row ids are 64-bit integers on SQLite and PostgreSQL; a larger one from a URL (say
+# /assets/28331914163357225276407808) cannot name a row, and handed to the driver it raised an
+# overflow error (a 500). Look-ups by id check `row_id` first and answer "not found".
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id(value: int) -> bool:
+    """Return whether `value` can be a row's id at all (1 to 2**63 - 1)."""
+    return 0 < value <= MAX_ROW_ID
 
 metadata = MetaData()
 

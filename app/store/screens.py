@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import utcnow
-from app.store.schema import screens
+from app.store.schema import row_id, screens
 from app.store.store import Store, Tx
 
 __all__ = ["MAX_SCREENS", "Screen", "ScreenError", "Screens"]
@@ -86,6 +86,8 @@ class Screens:
     async def delete(self, slug: str, screen_id: int) -> None:
         """Forget a screen: its key stops working. Raises KeyError, WallNotFound."""
         wall = self.store.wall(slug)
+        if not row_id(screen_id):
+            raise KeyError(screen_id)
 
         async def run(tx: Tx) -> None:
             res = await tx.conn.execute(delete(screens).where(

@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import TypeAdapter
 
 from app.clock import iso
+from app.store.schema import MAX_ROW_ID
 from app.store.stats import wall_stats
 from app.walls import public
 from app.web.auth import MaybePrincipalDep, check_wall
@@ -66,7 +67,7 @@ async def wall_posts(
     store: StoreDep,
     state: Literal["pending", "visible", "hidden"] = "visible",
     limit: int = Query(50, ge=1, le=500),
-    before: int | None = Query(None, ge=0),
+    before: int | None = Query(None, ge=0, le=MAX_ROW_ID),
     principal: MaybePrincipalDep = None,
 ) -> Response:
     """Return the wall's posts in `state`, newest first, at most `limit`, older than the paging

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,11 +16,19 @@ from typing import Any
 import pytest
 
 from app.settings import Settings, WallConfig, WallRules
+from tests.conftest import ServerProcess
 from tests.web.conftest import Running
 
-__all__ = ["Client", "drain", "plain_wall", "server_visible"]
+__all__ = ["Client", "cli", "drain", "plain_wall", "server_visible"]
 
 RECV_S = 5.0
+
+
+def cli(server: ServerProcess, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run `tweetwall ARGS --config` against `server`'s configuration and database."""
+    return subprocess.run([sys.executable, "-m", "app.cli", *args, "--config", str(server.config)],
+                          input=stdin, capture_output=True, text=True, env=server.env,
+                          cwd=server.workdir, timeout=60, check=False)
 
 
 def plain_wall(slug: str = "w", **overrides: Any) -> WallConfig:
