@@ -258,5 +258,5 @@ def test_every_screen_shows_the_models_wall(loop_thread: LoopThread) -> None:
 
 @pytest.mark.promises_full
 def test_every_screen_shows_the_models_wall_at_length(loop_thread: LoopThread) -> None:
-    """The same at length: 300 runs of up to 60 steps (`-m promises_full`)."""
-    run_machine(loop_thread, examples=300, steps=60)
+    """The same at length: 150 runs of up to 50 steps (`-m promises_full`, ~8 minutes)."""
+    run_machine(loop_thread, examples=150, steps=50)
