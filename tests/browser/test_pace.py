@@ -246,3 +246,28 @@ def test_nothing_glides_with_reduced_motion(demo: Any, open_page: Any) -> None:
     assert now - shown, "new posts came on screen"
     assert page.evaluate("window.__samples") > 50
     assert page.evaluate("window.__anims") == 0
+
+
+def test_a_hidden_card_leaves_at_once_and_a_quiet_wall_fills_its_place(demo: Any,
+                                                                      open_page: Any) -> None:
+    """On a quiet wall a moderator's hide takes the card off at once; its place then goes to
+    the newest post not on screen, and no other card moves."""
+    from tests.browser.admin import PlayedSocket, events, snapshot
+
+    played = PlayedSocket(lambda ws, _: ws.send(snapshot(burst_posts(0, 30), min_dwell_s=2)))
+    page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL, before=played.install)
+    page.wait_for_function("() => document.querySelectorAll('[data-post-id][data-placed]').length >= 6")
+    page.wait_for_timeout(500)
+    places = "() => Object.fromEntries(Array.from(document.querySelectorAll(" \
+             "'[data-post-id][data-placed]'), c => [c.dataset.postId, c.style.translate]))"
+    before = page.evaluate(places)
+    gone = next(iter(before))
+    played.routes[-1].send(events({"seq": 11, "type": "remove", "id": gone}))
+    page.wait_for_selector(f'[data-post-id="{gone}"]', state="detached", timeout=1000)
+    page.wait_for_function("n => document.querySelectorAll('[data-post-id][data-placed]').length"
+                           " === n", arg=len(before), timeout=5000)
+    after = page.evaluate(places)
+    new = set(after) - set(before)
+    assert len(new) == 1
+    assert after[new.pop()] == before[gone], "the newcomer took the hidden card's place"
+    assert all(after[i] == before[i] for i in before if i != gone), "no other card moved"

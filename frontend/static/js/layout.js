@@ -215,10 +215,12 @@ export class GridLayout {
   /** Follow a render: removed cards leave their holes, edited cards keep their places. */
   #update(cards) {
     const byId = new Map(cards.map((c) => [c.getAttribute(CARD.postId), c]));
+    let freed = false;
     for (const [id, slot] of this.slots) {
       const card = byId.get(id);
       if (!card) {
         this.slots.delete(id);    // hidden or deleted: gone at once, its place is free
+        freed = true;
         continue;
       }
       slot.pinned = card.hasAttribute(CARD.pinned);
@@ -231,6 +233,11 @@ export class GridLayout {
     const pinned = cards.filter((c) => c.hasAttribute(CARD.pinned) && !this.slots.has(c.getAttribute(CARD.postId))
       && !this.pacer.has(c.getAttribute(CARD.postId))).map((c) => c.getAttribute(CARD.postId));
     if (pinned.length > 0) this.pacer.add(pinned);
+    // A quiet wall does not keep a hole: the newest post not on screen takes it, in its turn.
+    if (freed && this.pacer.size === 0) {
+      const spare = cards.find((c) => !this.slots.has(c.getAttribute(CARD.postId)));
+      if (spare) this.pacer.add([spare.getAttribute(CARD.postId)]);
+    }
     for (const card of cards) if (!this.slots.has(card.getAttribute(CARD.postId))) this.#hide(card);
   }
 
