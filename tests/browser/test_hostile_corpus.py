@@ -347,8 +347,12 @@ class Harness:
             before(page)
         url = CONTROL if control is not None else f"{self.origin}{path}"
         page.goto(url)
-        page.on("framenavigated", lambda f: f == page.main_frame and f.url != url
-                and findings.navigations.append(f"navigated {f.url[:120]}"))
+
+        def navigated(frame: Any) -> None:
+            if frame == page.main_frame and frame.url != url:
+                findings.navigations.append(f"navigated {frame.url[:120]}")
+
+        page.on("framenavigated", navigated)
         return page
 
     def poke(self, page: Any, findings: Findings, selector: str) -> None:
@@ -428,7 +432,7 @@ def run_screens(h: Harness, stage: Stage, results: dict[str, Findings]) -> None:
         page = h.open(path, found, viewport=viewport, before=played.install)
         page.wait_for_function("() => document.body.dataset.connection !== undefined")
         shown: list[dict[str, Any]] = []
-        notes = stage.announcements or [None]
+        notes: list[dict[str, Any] | None] = [*stage.announcements] or [None]
         for i, part in enumerate(chunks(stage.posts, cap)):
             for _ in range(100):
                 if played.route is not None:
@@ -543,8 +547,8 @@ def run_corpus(browser: Any, tmp_path: Path, loop: LoopThread, full: bool) -> No
                                         f"page: {control.bad()}")
         bad = {k: v.bad()[:20] for k, v in results.items() if v.bad()}
         assert bad == {}, json.dumps(bad, indent=1, ensure_ascii=False)
-        for source, made in (("x", n), ("mastodon", 2 * n), ("bluesky", n)):
-            assert st.arrived.get(source, 0) >= 0.9 * made, (source, st.arrived)
+        for source, sent in (("x", n), ("mastodon", 2 * n), ("bluesky", n)):
+            assert st.arrived.get(source, 0) >= 0.9 * sent, (source, st.arrived)
 
 
 def test_hostile_corpus_never_runs_on_any_page(browser: Any, tmp_path: Path,

@@ -21,7 +21,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -302,14 +302,14 @@ async def never_read(url: str, clients: int = 20) -> list[Any]:
     before = await viewers(url)
     held = [await handshake(url, f"127.0.0.{3 + i % 5}", rcvbuf=4096) for i in range(clients)]
     for _, writer, _ in held:
-        writer.transport.pause_reading()  # nothing leaves the kernel's 4 KB buffer
+        cast(asyncio.Transport, writer.transport).pause_reading()  # data stays in the kernel
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(30):
             while await viewers(url) > before:
                 await asyncio.sleep(0.2)
 
     async def ended(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Any:
-        writer.transport.resume_reading()
+        cast(asyncio.Transport, writer.transport).resume_reading()
         try:
             return await close_code(reader, timeout=3)
         except TimeoutError:

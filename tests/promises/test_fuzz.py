@@ -72,7 +72,7 @@ def required_roles() -> dict[tuple[str, str], str]:
     for route in routes:
         if isinstance(route, APIRoute):
             path = route.path.replace(":path", "")
-            for method in route.methods:
+            for method in route.methods or ():
                 found[method, path] = role(route.dependant) or "public"
     return found
 
