@@ -35,8 +35,9 @@ def plain_wall(slug: str = "w", **overrides: Any) -> WallConfig:
     """A post-moderated wall with no sources whose automatic rules never queue or collapse
     a test's posts (sensitive ones still go to the queue: the approve path needs them)."""
     rules = WallRules(wordlist=False, max_per_author_per_hour=0, collapse_duplicates=False)
-    return WallConfig(slug=slug, title="Promises", hashtags=["ASNR14"], sources=[],
-                      rules=rules, **overrides)
+    values: dict[str, Any] = {"slug": slug, "title": "Promises", "hashtags": ["ASNR14"],
+                              "sources": [], "rules": rules, **overrides}
+    return WallConfig(**values)
 
 
 @pytest.fixture
