@@ -267,7 +267,7 @@ def stage(tmp_path: Path, loop: LoopThread, payloads: list[str], announce: int) 
             got = sum(_count(server.url, "q", "pending", headers).values())
             if got != last:
                 last, stable_since = got, time.monotonic()
-            if got >= expected or time.monotonic() - stable_since > 8:
+            if got >= expected or time.monotonic() - stable_since > 30:
                 break
             time.sleep(1)
         arrived = _count(server.url, "q", "pending", headers)
