@@ -1,5 +1,5 @@
 """Posts a source must not lose on the way to the wall, found while feeding the hostile corpora
-through the stand-ins (tests/browser/test_hostile_corpus.py works around it)."""
+through the stand-ins."""
 
 from __future__ import annotations
 
@@ -22,10 +22,6 @@ async def mastodon() -> AsyncIterator[FakeMastodon]:
     await fake.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app/sources/mastodon/feed.py catch_up: a first poll that finds the hashtag's timeline "
-    "empty stores no cursor, so the next poll is a first start again and takes only the "
-    "latest page (40); the rest of the first burst is never fetched"))
 async def test_a_wall_started_before_its_hashtag_is_used_gets_every_post(
     promise_settings: Callable[..., Settings], mastodon: FakeMastodon
 ) -> None:

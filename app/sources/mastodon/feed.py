@@ -19,7 +19,11 @@ from app.sources.mastodon.http import PAGE, Commit, Get, Instance, Item
 from app.sources.mastodon.normalize import id_key, status_to_post
 from app.sources.plumbing import BoundedMap
 
-__all__ = ["Feed", "catch_up", "cursor_key"]
+__all__ = ["EMPTY_TIMELINE", "Feed", "catch_up", "cursor_key"]
+
+
+# The cursor of a timeline that was empty at the first poll: "after the first status ever".
+EMPTY_TIMELINE = "0"
 
 
 def cursor_key(inst: Instance, tag: str) -> str:
@@ -93,6 +97,10 @@ async def catch_up(get: Get, feed: Feed, inst: Instance, tag: str) -> None:
         resp = await get(inst, url, query)
         page = _statuses(resp.json())
         if not page:
+            if cursor is None:
+                # The hashtag has no history here yet: from now on everything is new, so the
+                # next poll pages forward from the start instead of taking the latest page only.
+                await feed.advance(inst, tag, EMPTY_TIMELINE)
             return
         for status in page:
             await feed.offer(inst, status)
