@@ -150,7 +150,7 @@ def server_config(
     client's address and scheme cannot be forged from outside.
 
     WebSockets are served by websockets-sansio with the hub's direct writes
-    (app/web/live.py `ws_protocol`): of uvicorn's three implementations it held an idle viewer
+    (app/web/wsdirect.py `ws_protocol`): of uvicorn's three implementations it held an idle viewer
     in the least memory and the same frames at the least CPU (docs/benchmarks.md). An override
     `ws` may name another ("wsproto", "websockets") or give a protocol class."""
     trusted = settings.forwarded_allow_ips
@@ -160,7 +160,7 @@ def server_config(
         timeout_graceful_shutdown=3, server_header=False,
         proxy_headers=bool(trusted), forwarded_allow_ips=",".join(trusted) or None,
     )
-    from app.web.live import ws_protocol  # here: this function is the live path's to change
+    from app.web.wsdirect import ws_protocol  # imported here: only this function uses it
 
     ws = overrides.pop("ws", "websockets-sansio")
     options["ws"] = ws_protocol(ws) if isinstance(ws, str) else ws

@@ -5,8 +5,6 @@ wait; a console that falls behind is dropped (1013) and reloads its queue."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -43,17 +41,13 @@ class ModFeed:
     def count(self, slug: str) -> int:
         return len(self._subs.get(slug, ()))
 
-    @contextlib.asynccontextmanager
-    async def subscribe(self, slug: str, hello: dict[str, Any], writer: Writer, *,
-                        stall_s: float = 10.0) -> AsyncIterator[Subscription]:
+    def subscribe(self, slug: str, hello: dict[str, Any], writer: Writer, *,
+                  stall_s: float = 10.0) -> Subscription:
         """Register a console writing to `writer`; its first frame is `hello`, and one that
-        makes no progress for `stall_s` is dropped. Always unregisters; closing the connection is
-        the caller's."""
-        sub = Subscription(writer, self.queue_frames, stall_s)
+        makes no progress for `stall_s` is dropped. Use it as `async with`: leaving
+        unregisters it; closing the connection is the caller's."""
+        sub = Subscription(writer, self.queue_frames, stall_s,
+                           lambda s: self._subs.get(slug, set()).discard(s))
         sub.offer(orjson.dumps(hello).decode())
         self._subs.setdefault(slug, set()).add(sub)
-        try:
-            yield sub
-        finally:
-            self._subs.get(slug, set()).discard(sub)
-            sub.close(None)
+        return sub

@@ -1,17 +1,24 @@
 """The two servers of bench/fanout.py, each run as its own process.
 
     python bench/fanout_server.py {naive|hub} --port P --posts M --rate R --post-bytes B
+                                  [--ws websockets-sansio|wsproto|websockets] [--pipeline]
+                                  [--hide-after N]
 
 * `naive`: a minimal FastAPI app with the ConnectionManager of FastAPI's WebSockets guide (a list
-  of sockets; `broadcast` is `for ws in connections: await ws.send_text(msg)`).
-* `hub`: tweetwall's real app, `create_app(Settings(...))` with one wall `bench` and default hub
-  settings; posts go straight to `app.state.hub.publish(...)` (no database on the path).
+  of sockets; `broadcast` is `for ws in connections: await ws.send_text(msg)`), on uvicorn's
+  stock WebSocket protocol `--ws`.
+* `hub`: tweetwall's real app, `create_app(Settings(...))` with one wall `bench`, default hub
+  settings (but no per-address socket cap: every viewer comes from 127.0.0.1), served by
+  `server_config()`. Posts go straight to `app.state.hub.publish(...)` (no database on the
+  path), or with `--pipeline` through the whole ingest (`Admission.admit`: policy, store, hub);
+  with `--hide-after N` a moderator hides post N-1 (`Decisions.moderate`) once post N is in.
 
-Both are served by uvicorn with the options `tweetwall serve` uses, and both get two extra routes:
-`POST /bench/start` starts publishing M posts at R per second from a task in the server, and
-`GET /bench/stats` reports what the publisher and the fan-out did. Each post carries `bench_i`
-(its number) and `sent_at` (the wall-clock time it was due, `time.time()` on schedule) so the
-clients can count deliveries and compute latency.
+Both get two extra routes: `POST /bench/start` starts publishing M posts at R per second from a
+task in the server, and `GET /bench/stats` reports what the publisher and the fan-out did
+(published, stalls, subscribers, drops, database statements, the hide's times). Each post carries
+`bench_i` (its number) and `sent_at` (the wall-clock time it was due, `time.time()` on schedule)
+so clients can count deliveries and compute latency; `--pipeline` posts lose both to the model's
+validation, so that mode is for the hide only.
 """
 
 from __future__ import annotations
@@ -20,125 +27,19 @@ import argparse
 import asyncio
 import contextlib
 import os
+import resource
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 import uvicorn
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from sqlalchemy import event
+from workload import Publisher, text_bytes_for  # bench/workload.py, beside this file
 
 from app.events import PostEvent
 from app.models import Post
-
-WORDS = ("radiology", "poster", "session", "#ASNR14", "contrast", "perfusion", "neuro",
-         "imaging", "keynote", "hall", "slides", "great", "talk", "MRI", "results")
-
-
-def make_post_dict(n: int, text_bytes: int) -> dict[str, Any]:
-    """A validated wire post (like tests/conftest.py `make_post`) with ~`text_bytes` of text."""
-    words: list[str] = []
-    size = 0
-    while size < text_bytes:
-        w = WORDS[(n + len(words) * 7) % len(WORDS)]
-        words.append(w)
-        size += len(w) + 1
-    text = " ".join(words)[:text_bytes]
-    at = datetime(2014, 5, 15, 12, 0, tzinfo=UTC) + timedelta(minutes=5 * n)
-    raw: dict[str, Any] = {
-        "id": f"x:{100000 + n}",
-        "source": "x",
-        "url": f"https://x.com/user{n % 7}/status/{100000 + n}",
-        "created_at": at.isoformat().replace("+00:00", "Z"),
-        "author": {"id": str(n % 7), "handle": f"@user{n % 7}", "name": f"User {n % 7}",
-                   "avatar_url": f"https://pbs.example.org/profile/{n % 7}/normal.jpg"},
-        "content": [
-            {"type": "text", "text": text + " "},
-            {"type": "hashtag", "text": "#ASNR14", "href": "https://x.com/hashtag/ASNR14"},
-        ],
-        "text": text + " #ASNR14",
-        "lang": "en",
-        "hashtags": ["ASNR14"],
-    }
-    return Post.model_validate(raw).wire()
-
-
-def post_size(text_bytes: int) -> int:
-    """Bytes of one post as JSON (with the bench keys)."""
-    post = make_post_dict(1, text_bytes) | {"bench_i": 1, "sent_at": time.time()}
-    return len(orjson.dumps(post))
-
-
-def text_bytes_for(post_bytes: int) -> int:
-    """The text length that makes a post about `post_bytes` of JSON (the text is there twice:
-    as `content` tokens and as plain `text`)."""
-    overhead = post_size(0)
-    return max((post_bytes - overhead) // 2, 0)
-
-
-class Publisher:
-    """Publishes `posts` posts at `rate` per second through `emit`, on an absolute schedule."""
-
-    def __init__(self, posts: int, rate: float, text_bytes: int, *, yield_each: bool) -> None:
-        self.planned, self.rate, self.text_bytes = posts, rate, text_bytes
-        self.yield_each = yield_each
-        self.published = 0  # emit() returned
-        self.started_at = 0.0
-        self.finished_at = 0.0
-        self.emit_since = 0.0  # when the emit() in progress began (0: none in progress)
-        self.longest_emit_s = 0.0
-        self.errors = 0
-        self.task: asyncio.Task[None] | None = None
-        self._templates = [make_post_dict(i, text_bytes) for i in range(1, 51)]
-
-    def post(self, i: int, due: float) -> dict[str, Any]:
-        base = self._templates[i % len(self._templates)]
-        return base | {"id": f"x:{200000 + i}", "bench_i": i, "sent_at": due}
-
-    def start(self, emit: Callable[[int, dict[str, Any]], Awaitable[None]]) -> bool:
-        if self.task is not None:
-            return False
-        self.task = asyncio.create_task(self._run(emit))
-        return True
-
-    async def _run(self, emit: Callable[[int, dict[str, Any]], Awaitable[None]]) -> None:
-        self.started_at = time.time()
-        i = 1
-        while i <= self.planned:
-            # Wake at the next post's due time and emit every post due by then, as a source
-            # delivers whatever arrived meanwhile. `yield_each` (naive) lets the loop run between
-            # two broadcasts, as when each post arrives through its own request; the hub's
-            # publish() never awaits, so its posts due together go out together.
-            await asyncio.sleep(max(self.started_at + (i - 1) / self.rate - time.time(), 0))
-            now = time.time()
-            while i <= self.planned and (due := self.started_at + (i - 1) / self.rate) <= now:
-                self.emit_since = time.time()
-                try:
-                    await emit(i, self.post(i, due))
-                except Exception:  # a broadcast that raised: count it and go on
-                    self.errors += 1
-                self.longest_emit_s = max(self.longest_emit_s, time.time() - self.emit_since)
-                self.emit_since = 0.0
-                self.published = i
-                i += 1
-                if self.yield_each:
-                    await asyncio.sleep(0)
-        self.finished_at = time.time()
-
-    def stats(self) -> dict[str, Any]:
-        now = time.time()
-        stalled = now - self.emit_since if self.emit_since else 0.0
-        return {
-            "planned": self.planned, "published": self.published, "errors": self.errors,
-            "started_at": self.started_at, "finished_at": self.finished_at,
-            "stalled_s": round(stalled, 3),
-            "longest_emit_s": round(max(self.longest_emit_s, stalled), 3),
-        }
-
-
-# -- naive: FastAPI's documented ConnectionManager ----------------------------------------------
 
 
 class ConnectionManager:
@@ -194,23 +95,49 @@ def naive_app(pub: Publisher) -> FastAPI:
     return app
 
 
-# -- hub: tweetwall's real app -------------------------------------------------------------------
+class Hide:
+    """A moderator's hide of one post during the run, timed from the request to the commit."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        self.asked_at = 0.0
+        self.committed_at = 0.0
+        self.task: asyncio.Task[None] | None = None
+
+    async def run(self, app: FastAPI, post_id: str) -> None:
+        self.asked_at = time.time()
+        await app.state.decisions.moderate("bench", post_id, "hide", "bench")
+        self.committed_at = time.time()
 
 
-def hub_app(pub: Publisher, workdir: str) -> FastAPI:
+def hub_app(pub: Publisher, workdir: str, *, pipeline: bool, hide: Hide | None) -> FastAPI:
     from app.main import create_app
     from app.settings import Settings, WallConfig
 
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{os.path.join(workdir, 'bench.db')}",
         walls=[WallConfig(slug="bench", title="Bench wall", hashtags=["ASNR14"], sources=[])],
+        hub={"ws_max_per_address": 0},
     )
     app = create_app(settings)
+    queries = [0]
+
+    def count(*_: Any) -> None:
+        queries[0] += 1
 
     async def emit(i: int, post: dict[str, Any]) -> None:
         hub = app.state.hub
-        seq = hub.state("bench")[1] + 1
-        hub.publish("bench", [PostEvent(seq, post)])
+        if not pipeline:
+            seq = hub.state("bench")[1] + 1
+            hub.publish("bench", [PostEvent(seq, post)])
+            return
+        # Unique text and one of many authors: the policy would hold duplicates and authors
+        # over their hourly cap, which is not what a burst of a big meeting looks like.
+        raw = post | {"text": f"{post['text']} {i}", "author": {
+            **post["author"], "id": str(i % 500), "handle": f"@user{i % 500}"}}
+        await app.state.ingest.admission.admit("bench", Post.model_validate(raw))
+        if hide is not None and i == hide.after:
+            hide.task = asyncio.create_task(hide.run(app, f"x:{200000 + i - 1}"))
 
     @app.post("/bench/start")
     async def start() -> dict[str, Any]:
@@ -219,11 +146,17 @@ def hub_app(pub: Publisher, workdir: str) -> FastAPI:
     @app.get("/bench/stats")
     async def stats() -> dict[str, Any]:
         hub = app.state.hub
+        engine = app.state.store.engine.sync_engine
+        if not event.contains(engine, "before_cursor_execute", count):
+            event.listen(engine, "before_cursor_execute", count)
         return pub.stats() | {
             "subscribers": hub.subscriber_count("bench"),
             "stuck_dropped": hub.dropped > 0,
             "dropped": hub.dropped,
             "frames_sent": hub.frames_sent,
+            "db_queries": queries[0],
+            "hide_asked_at": hide.asked_at if hide else None,
+            "hide_committed_at": hide.committed_at if hide else None,
         }
 
     return app
@@ -236,21 +169,37 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=600)
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--post-bytes", type=int, default=1500)
+    parser.add_argument("--ws", default="websockets-sansio",
+                        choices=["websockets-sansio", "wsproto", "websockets"])
+    parser.add_argument("--pipeline", action="store_true",
+                        help="hub: admit posts through the whole ingest instead of publishing")
+    parser.add_argument("--hide-after", type=int, default=0,
+                        help="hub --pipeline: hide post N-1 once post N is admitted")
     parser.add_argument("--cpu", type=int, default=-1, help="pin to this CPU (-1: no pinning)")
     args = parser.parse_args()
     if args.cpu >= 0:
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {args.cpu})
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # a socket per viewer
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     pub = Publisher(args.posts, args.rate, text_bytes_for(args.post_bytes),
                     yield_each=args.variant == "naive")
+    hide = Hide(args.hide_after) if args.hide_after else None
     with tempfile.TemporaryDirectory(prefix="tweetwall-bench-") as workdir:
-        app = naive_app(pub) if args.variant == "naive" else hub_app(pub, workdir)
-        # The options `tweetwall serve` (app/cli.py) uses, for both variants.
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=args.port, log_level="warning",
-            ws_max_size=64 * 1024, ws_per_message_deflate=False, ws_ping_interval=20,
-            ws_ping_timeout=20, timeout_graceful_shutdown=3, server_header=False,
-        )
+        options: dict[str, Any] = dict(host="127.0.0.1", port=args.port, log_level="warning",
+                                       backlog=4096)
+        if args.variant == "naive":
+            # The WebSocket options of `tweetwall serve` (app/main.py server_config), on
+            # uvicorn's stock protocol `--ws`.
+            config = uvicorn.Config(
+                naive_app(pub), ws=args.ws, ws_max_size=64 * 1024, ws_per_message_deflate=False,
+                ws_ping_interval=20, ws_ping_timeout=20, timeout_graceful_shutdown=3,
+                server_header=False, **options)
+        else:
+            from app.main import server_config
+
+            app = hub_app(pub, workdir, pipeline=args.pipeline, hide=hide)
+            config = server_config(app.state.settings, app, ws=args.ws, **options)
         uvicorn.Server(config).run()
 
 

@@ -17,10 +17,9 @@ ended than that one took (at most `batch_ms`), so fan-out takes at most about ha
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,25 +220,25 @@ class Hub:
         ch = self._channel(slug)
         return ch.epoch, ch.seq, self._visible(ch)
 
-    @contextlib.asynccontextmanager
-    async def subscribe(
+    def subscribe(
         self, slug: str, writer: Writer, epoch: str | None = None, since: int | None = None,
         *, stall_s: float = 10.0,
-    ) -> AsyncIterator[Subscription]:
+    ) -> Subscription:
         """Register a subscriber and write its first frame: a snapshot, or the events after
         `since` when `epoch` matches and the log still holds them (from memory: no database
-        query). Always unregisters. Raises UnknownWall."""
+        query). Use it as `async with`: leaving unregisters it; closing the connection is the
+        caller's. Raises UnknownWall. A class, not a generator: it is kept per connection."""
         ch = self._channel(slug)
-        sub = Subscription(writer, self.queue_frames, stall_s)
+        sub = Subscription(writer, self.queue_frames, stall_s, self._leave)
         sub.offer(self._start_frame(ch, epoch, since))
         sub.after = ch.seq
         ch.subscribers.add(sub)
-        try:
-            yield sub
-        finally:
+        return sub
+
+    def _leave(self, sub: Subscription) -> None:
+        for ch in self._walls.values():
             ch.subscribers.discard(sub)
-            sub.close(None)
-            self.dropped += sub.overflowed
+        self.dropped += sub.overflowed
 
     def _start_frame(self, ch: _Channel, epoch: str | None, since: int | None) -> str:
         if epoch == ch.epoch and since is not None and 0 <= since <= ch.seq:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Protocol
 
 __all__ = ["CLOSE_NORMAL", "CLOSE_TRY_AGAIN", "Subscription", "Writer"]
@@ -38,11 +39,13 @@ class Writer(Protocol):
 class Subscription:
     """One client: frames go straight to its writer; a bounded backlog only while it lags."""
 
-    __slots__ = ("_backlog", "_drainer", "_progress_at", "_timer", "after", "closed", "health",
-                 "limit", "overflowed", "screen", "stall_s", "writer")
+    __slots__ = ("_backlog", "_drainer", "_leave", "_progress_at", "_timer", "after", "closed",
+                 "health", "limit", "overflowed", "screen", "stall_s", "writer")
 
-    def __init__(self, writer: Writer, limit: int, stall_s: float = 10.0) -> None:
+    def __init__(self, writer: Writer, limit: int, stall_s: float = 10.0,
+                 leave: Callable[[Subscription], None] | None = None) -> None:
         self.writer, self.limit, self.stall_s = writer, limit, stall_s
+        self._leave = leave  # unregisters it from its hub or feed
         self.after = 0  # the last seq this subscriber has been sent (or that its start covered)
         self.overflowed = False  # dropped for falling behind (closed with 1013)
         self.closed = False
@@ -53,6 +56,16 @@ class Subscription:
         self._drainer: asyncio.Task[None] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._progress_at = 0.0  # loop time the backlog last moved
+
+    async def __aenter__(self) -> Subscription:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        """Unregister and stop sending; closing the connection is its handler's."""
+        leave, self._leave = self._leave, None
+        self.close(None)
+        if leave is not None:
+            leave(self)
 
     @property
     def backlog(self) -> int:

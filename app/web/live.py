@@ -4,24 +4,19 @@ One task per connection: uvicorn's own, running the handler, which reads the cli
 send nothing but pongs; a named hall screen sends health reports) and so notices a disconnect.
 Frames do not pass through it: the hub writes them straight to the connection's transport.
 
-How the hub reaches the transport: `server_config()` (app/main.py) serves WebSockets with
-`ws_protocol()`, uvicorn's websockets-sansio (or wsproto) protocol plus `DirectWrites`, which
-adds itself to the ASGI scope as the extension `tweetwall.writer`. Its `try_write` checks
-uvicorn's own `writable` event (cleared by the transport's `pause_writing()` when its buffer
-passes the high-water mark, set again by `resume_writing()`): while set, the frame, encoded
-once per flush as an RFC 6455 text frame, goes to `transport.write()`; while clear the hub
-queues it. Under a server without the extension an `AsgiWriter` sends every frame through the
-ASGI `send` from the subscription's drain task, and a second task reads.
+The writer is the connection itself: `server_config()` (app/main.py) serves WebSockets with
+uvicorn's protocol plus app/web/wsdirect.py's `DirectWrites`, found in the ASGI scope as the
+extension `tweetwall.writer` (that module says how it knows the transport is paused). Under a
+server without the extension an `AsgiWriter` sends every frame through the ASGI `send` from the
+subscription's drain task, and a second task reads.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import struct
 import time
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -29,118 +24,18 @@ from starlette.datastructures import Headers, QueryParams
 
 from app.hub import CLOSE_NORMAL, CLOSE_TRY_AGAIN, Hub, Subscription, UnknownWall, Writer
 from app.web.security import origin_allowed
+from app.web.wsdirect import CLOSE_WAIT_S, EXTENSION, DirectWrites
 
 if TYPE_CHECKING:
-    from uvicorn.protocols.websockets.websockets_sansio_impl import (
-        WebSocketsSansIOProtocol as _Base,
-    )
-
     from app.settings import Settings
     from app.store.screens import Screens
-else:
-    _Base = object
 
-__all__ = ["CLOSE_POLICY", "CLOSE_TRY_AGAIN", "EXTENSION", "AsgiWriter", "DirectWrites",
-           "finish", "router", "run_socket", "writer_for", "ws_protocol"]
+__all__ = ["CLOSE_POLICY", "CLOSE_TRY_AGAIN", "AsgiWriter", "finish", "router", "run_socket",
+           "writer_for"]
 
 router = APIRouter()
 
 CLOSE_POLICY = 1008
-EXTENSION = "tweetwall.writer"
-CLOSE_WAIT_S = 2.0  # how long a dropped client's paused transport may take to flush its close
-
-
-_last: tuple[str, bytes] = ("", b"\x81\x00")
-
-
-def text_frame(frame: str) -> bytes:
-    """Return `frame` as one unmasked WebSocket text frame. A flush writes the same `str` to
-    every connection, so the last encoding is kept and reused while the frame is the same."""
-    global _last
-    if _last[0] is frame:
-        return _last[1]
-    data = frame.encode()
-    n = len(data)
-    head = (struct.pack("!BB", 0x81, n) if n < 126 else struct.pack("!BBH", 0x81, 126, n)
-            if n < 65536 else struct.pack("!BBQ", 0x81, 127, n))
-    _last = (frame, head + data)
-    return _last[1]
-
-
-class DirectWrites(_Base):
-    """Mixed into uvicorn's WebSocket protocol: the connection is its own `Writer`."""
-
-    def handle_connect(self, event: Any) -> None:
-        super().handle_connect(event)
-        scope = cast("dict[str, Any] | None", getattr(self, "scope", None))
-        if scope is not None:  # no scope: the handshake was refused
-            scope.setdefault("extensions", {})[EXTENSION] = self
-
-    def _open(self) -> bool:
-        return (self.handshake_complete and not self.close_sent and not self.disconnected
-                and not self.transport.is_closing())
-
-    def try_write(self, frame: str) -> bool:
-        """Write `frame` unless the transport is paused (then False); True once closed."""
-        if not self.writable.is_set():
-            return not self._open()
-        if self._open():
-            self.transport.write(text_frame(frame))
-        return True
-
-    async def write(self, frame: str) -> None:
-        """Write `frame` once the transport takes it. Raises ConnectionError once closed."""
-        await self.writable.wait()
-        if not self._open():
-            raise ConnectionError("the client is gone")
-        self.transport.write(text_frame(frame))
-
-    def end(self, code: int) -> None:
-        """Close with `code` now; nothing if closed already. A writable transport takes
-        uvicorn's own closing handshake (its `send` waits only for `writable`, so it completes
-        at once); a paused one gets the close frame behind its unsent data and is cut off if
-        that has not flushed within CLOSE_WAIT_S."""
-        if not self._open():
-            return
-        if self.writable.is_set():
-            step = self.send({"type": "websocket.close", "code": code, "reason": ""})
-            try:
-                step.send(None)
-            except StopIteration:
-                return
-            except Exception:  # uvicorn found it closed meanwhile: make sure it is
-                self.transport.abort()
-                return
-            step.close()  # it wanted to wait after all: cut the connection instead
-            self.transport.abort()
-            return
-        self.transport.write(struct.pack("!BBH", 0x88, 2, code))
-        self.close_sent = True
-        self.queue.put_nowait({"type": "websocket.disconnect", "code": code})
-        if self.read_paused:  # so the client's close reply is read
-            self.read_paused = False
-            self.transport.resume_reading()
-        self.close_timer = self.loop.call_later(CLOSE_WAIT_S, self.transport.abort)
-
-
-@functools.cache
-def ws_protocol(name: str = "websockets-sansio") -> type[asyncio.Protocol]:
-    """Return uvicorn's WebSocket protocol `name` with `DirectWrites` mixed in (for
-    `websockets-sansio` and `wsproto`), or uvicorn's own for `websockets`, whose frames then go
-    through `AsgiWriter`. Raises ImportError if its library is missing, ValueError if unknown."""
-    if name == "websockets-sansio":
-        from uvicorn.protocols.websockets.websockets_sansio_impl import (
-            WebSocketsSansIOProtocol as base,
-        )
-    elif name == "wsproto":
-        from uvicorn.protocols.websockets.wsproto_impl import WSProtocol as base  # type: ignore[assignment]
-    elif name == "websockets":
-        from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
-
-        return WebSocketProtocol
-    else:
-        raise ValueError(f"unknown WebSocket implementation {name!r}")
-    return cast("type[asyncio.Protocol]", type(f"Direct{base.__name__}", (DirectWrites, base), {}))
 
 
 class AsgiWriter:
@@ -209,12 +104,13 @@ async def wall_socket(ws: WebSocket) -> None:
     screen = await screens.by_key(slug, key) if key else None
     await ws.accept()
     writer = writer_for(ws)
-    code = CLOSE_POLICY
-    with contextlib.suppress(UnknownWall):  # the wall was removed meanwhile
+    try:
         async with hub.subscribe(slug, writer, epoch, since,
                                  stall_s=settings.hub.send_timeout_s) as sub:
             sub.screen = screen.id if screen else None
             code = await run_socket(ws, sub)
+    except UnknownWall:  # the wall was removed meanwhile
+        code = CLOSE_POLICY
     await finish(ws, writer, code)
 
 
@@ -275,10 +171,12 @@ def read_health(text: str | None) -> dict[str, Any] | None:
 
 async def _read(ws: WebSocket, sub: Subscription) -> None:
     """Read the client until it leaves; keep a named screen's health reports, ignore the rest."""
-    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+    try:
         while True:
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
                 return
             if sub.screen is not None and (report := read_health(message.get("text"))):
                 sub.health = report
+    except (WebSocketDisconnect, RuntimeError):  # read past the end: it is over either way
+        return
