@@ -1,0 +1,149 @@
+"""Ingest throughput of the whole pipeline: normalise, moderate, store, publish.
+
+    .venv/bin/python bench/ingest.py [--posts 5000] [--sources 1,16] [--db sqlite,postgres]
+
+Builds what `tweetwall serve` builds for a wall with no sources (the store, the hub with the
+wall loaded, `Walls` with its cached rules, the store's listener publishing every commit to the
+hub and the moderators' feed), then `--sources` tasks, as many supervised sources would, each
+validate raw wire posts into `Post` (normalise) and admit them one after another through the
+app's own `Admission` (policy with the default rules and word list, the store's transaction,
+the hub). Posts have distinct texts and authors, so the policy shows them rather than holding
+duplicates or authors over their hourly cap. Prints posts per second per row, with the share of
+posts that reached the hub. SQLite syncs every commit (synchronous=FULL); admissions that
+arrive together share one transaction (group commit, app/ingest/admission.py).
+
+PostgreSQL: 127.0.0.1:5432, user postgres, trust auth; the bench creates its own database and
+drops it afterwards (`--pg-url` to point elsewhere).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from workload import make_post_dict  # bench/workload.py, beside this file
+
+from app.hub import Hub
+from app.models import Post
+from app.modfeed import ModFeed
+from app.settings import Settings, WallConfig
+from app.store import Commit, Store
+from app.walls import Walls
+
+PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+
+
+def raw_post(i: int, base: dict[str, Any]) -> dict[str, Any]:
+    """A raw wire post number `i`: distinct id, text and author (500 authors)."""
+    return base | {"id": f"x:{300000 + i}", "text": f"{base['text']} {i}",
+                   "author": {**base["author"], "id": str(i % 500), "handle": f"@u{i % 500}"}}
+
+
+async def run_row(url: str, posts: int, sources: int) -> dict[str, Any]:
+    """Admit `posts` posts from `sources` concurrent producers; return the row."""
+    settings = Settings(database_url=url, walls=[
+        WallConfig(slug="bench", title="Bench", hashtags=["ASNR14"], sources=[])])
+    store = Store(url)
+    await store.open()
+    hub, feed = Hub(), ModFeed()
+    published = [0]
+
+    def committed(commit: Commit) -> None:
+        for slug, events in commit.events.items():
+            if slug in hub.walls():
+                hub.publish(slug, events)
+                published[0] += len(events)
+        for slug, messages in commit.console.items():
+            feed.publish(slug, messages)
+
+    walls = Walls(store, hub, settings)
+    store.listen(committed)
+    await walls.start()
+    admission = walls.ingest.admission
+    bases = [make_post_dict(n, 400) for n in range(1, 51)]
+    raws = [raw_post(i, bases[i % 50]) for i in range(posts)]
+    started = time.perf_counter()
+
+    async def source(k: int) -> None:
+        for raw in raws[k::sources]:
+            await admission.admit("bench", Post.model_validate(raw))
+
+    await asyncio.gather(*(source(k) for k in range(sources)))
+    took = time.perf_counter() - started
+    await walls.stop()
+    await store.close()
+    return {"posts": posts, "sources": sources, "seconds": round(took, 2),
+            "per_s": round(posts / took), "published": published[0]}
+
+
+async def postgres_url(admin: str) -> tuple[str, str]:
+    """Create a fresh database for the bench; returns (its URL, its name)."""
+    import asyncpg
+
+    name = f"tweetwall_bench_{os.getpid()}"
+    conn = await asyncpg.connect(admin.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return admin.rsplit("/", 1)[0] + f"/{name}", name
+
+
+async def drop_postgres(admin: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Run every (database, sources) row; returns the rows."""
+    rows: list[dict[str, Any]] = []
+    for db in args.db.split(","):
+        for sources in (int(s) for s in args.sources.split(",")):
+            if db == "sqlite":
+                with tempfile.TemporaryDirectory(prefix="tweetwall-ingest-") as tmp:
+                    url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+                    row = await run_row(url, args.posts, sources)
+            else:
+                try:
+                    url, name = await postgres_url(args.pg_url)
+                except (OSError, ImportError) as err:
+                    rows.append({"db": db, "sources": sources, "error": repr(err)})
+                    continue
+                try:
+                    row = await run_row(url, args.posts, sources)
+                finally:
+                    await drop_postgres(args.pg_url, name)
+            rows.append({"db": db, **row})
+            print(f"  {rows[-1]}", file=sys.stderr, flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument("--sources", default="1,16", help="concurrent producers per row")
+    parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--pg-url", default=PG_ADMIN, help="an existing database to connect to")
+    args = parser.parse_args()
+    for row in asyncio.run(measure(args)):
+        if "error" in row:
+            print(f"{row['db']:8} sources={row['sources']:<3} {row['error']}")
+        else:
+            print(f"{row['db']:8} sources={row['sources']:<3} {row['per_s']:>6} posts/s "
+                  f"({row['posts']} in {row['seconds']} s, {row['published']} reached the hub)")
+
+
+if __name__ == "__main__":
+    main()
