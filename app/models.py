@@ -26,6 +26,7 @@ __all__ = [
     "QuotedPost",
     "Token",
     "clean_text",
+    "safe_image_url",
     "safe_url",
 ]
 
@@ -71,6 +72,16 @@ def safe_url(value: str | None) -> str | None:
     return value
 
 
+def safe_image_url(value: str | None) -> str | None:
+    """Return `value` as an image address a page may load: https (a plain-http one is upgraded,
+    as browsers upgrade mixed content, since every page's CSP loads images only from itself and
+    https) or a same-origin path; None for anything `safe_url` refuses."""
+    url = safe_url(value)
+    if url is not None and url[:7].lower() == "http://":
+        return "https://" + url[7:]
+    return url
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -88,10 +99,15 @@ class Author(_Model):
     def _text(cls, v: str) -> str:
         return clean_text(v, limit=200)
 
-    @field_validator("avatar_url", "profile_url")
+    @field_validator("profile_url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
         return safe_url(v)
+
+    @field_validator("avatar_url")
+    @classmethod
+    def _avatar(cls, v: str | None) -> str | None:
+        return safe_image_url(v)
 
 
 class Token(_Model):
@@ -134,12 +150,12 @@ class Media(_Model):
     @field_validator("preview_url")
     @classmethod
     def _preview(cls, v: str | None) -> str | None:
-        return safe_url(v)
+        return safe_image_url(v)
 
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
-        url = safe_url(v)
+        url = safe_image_url(v)
         if url is None:
             raise ValueError("media url must be http(s)")
         return url

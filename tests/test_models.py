@@ -88,3 +88,20 @@ def test_edited_at_is_optional_and_kept_in_utc() -> None:
     assert "edited_at" not in Post.model_validate(make_post(1)).wire()
     post = Post.model_validate(make_post(1, edited_at="2014-05-15T14:00:00+02:00"))
     assert post.wire()["edited_at"] == "2014-05-15T12:00:00Z"
+
+
+def test_images_are_loaded_over_https_only() -> None:
+    """A plain-http avatar or photo is upgraded to https (every page's CSP loads images only
+    from itself and https); a link keeps its scheme; a same-origin path stays."""
+    from app.models import Post
+    from tests.conftest import make_post
+
+    post = Post.model_validate(make_post(
+        1, author={"id": "1", "handle": "@a", "avatar_url": "http://a.example/avatar.png",
+                   "profile_url": "http://a.example/"},
+        media=[{"url": "http://a.example/p.png", "preview_url": "HTTP://a.example/s.png"},
+               {"url": "/demo-media/photo.svg"}]))
+    assert post.author.avatar_url == "https://a.example/avatar.png"
+    assert post.author.profile_url == "http://a.example/"
+    assert [m.url for m in post.media] == ["https://a.example/p.png", "/demo-media/photo.svg"]
+    assert post.media[0].preview_url == "https://a.example/s.png"

@@ -67,6 +67,8 @@ class WallOut(BaseModel):
     slide_interval_s: int
     idle_after_s: int
     reload: str | None = Field(description="changes when an admin asks screens to reload")
+    sources: list[str] = Field(description="the networks the wall follows (for join-in links)")
+    min_dwell_s: int = Field(description="the least time a card keeps its place on a hall screen")
     logo_url: str | None
     slides: list[str]
     qr_url: str

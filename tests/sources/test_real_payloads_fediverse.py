@@ -18,10 +18,10 @@ from app.sources.mastodon.normalize import status_to_post
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 HOST = "localhost:3000"  # the Mastodon 4.6 test server the cassettes were recorded on
 LENNON = {"id": "http://localhost:3000/ap/users/117020565966271181", "handle": "@mastodonpy_test@localhost:3000",
-          "name": "John Lennon", "avatar_url": "http://localhost:3000/system/accounts/avatars/117/020/565/966/271/181/original/5784df1febb9890a.jpg",
+          "name": "John Lennon", "avatar_url": "https://localhost:3000/system/accounts/avatars/117/020/565/966/271/181/original/5784df1febb9890a.jpg",
           "profile_url": "http://localhost:3000/@mastodonpy_test", "followers_count": 0}
 ADMIN = {"id": "http://localhost:3000/ap/users/117020565693913441", "handle": "@admin@localhost:3000",
-         "name": "admin", "avatar_url": "http://localhost:3000/avatars/original/missing.png",
+         "name": "admin", "avatar_url": "https://localhost:3000/avatars/original/missing.png",
          "profile_url": "http://localhost:3000/@admin", "followers_count": 0}
 DID = "did:plc:vhwscbpufmtoekc5hyz73vpa"  # the records' author is a test input
 
