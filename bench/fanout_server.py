@@ -154,6 +154,7 @@ def hub_app(pub: Publisher, workdir: str, *, pipeline: bool, hide: Hide | None) 
             "stuck_dropped": hub.dropped > 0,
             "dropped": hub.dropped,
             "frames_sent": hub.frames_sent,
+            "flushes": hub.flushes, "flush_s": round(hub.flush_seconds, 3),
             "db_queries": queries[0],
             "hide_asked_at": hide.asked_at if hide else None,
             "hide_committed_at": hide.committed_at if hide else None,

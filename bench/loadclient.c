@@ -10,6 +10,7 @@
  *   <- stop [T]                      print {"event":"report",...}; T: when a hide was asked
  *   <- storm                         drop every viewer at once (RST) and dial them all again
  *   -> {"event":"storm",...}         with ?epoch=&since=; printed once all are live again
+ *   -> {"event":"complete",...}      every viewer has every post
  *   <- quit
  * A Python client saturates its core at a few thousand viewers x 20 frames/s; this one parses
  * only what it needs (bench_i and sent_at of each post, remove events, epoch and seq) and
@@ -45,7 +46,7 @@ typedef struct {
 } conn_t;
 
 static conn_t *conns;
-static int nidle, nviewers, port, parallel = 500, inflight, measuring, storming, naive, epfd;
+static int ncomplete, nidle, nviewers, port, parallel = 500, inflight, measuring, storming, naive, epfd;
 static long long posts = 600;
 static const char *path = "/ws/walls/bench";
 static uint32_t hist[BUCKETS];
@@ -101,7 +102,10 @@ static void record(conn_t *c, long long i, double sent_at, double at) {
     if (!measuring || i < 1 || i > posts) return;
     if (c->seen[i >> 3] & (1 << (i & 7))) return; /* counted once, however it came */
     c->seen[i >> 3] |= 1 << (i & 7);
-    c->got++;
+    if (++c->got == posts && ++ncomplete == nviewers) { /* the driver may stop waiting */
+        printf("{\"event\":\"complete\",\"after_s\":%.2f}\n", at - window_start);
+        fflush(stdout);
+    }
     c->last_at = at;
     long b = (long)((at - sent_at) * 10000);
     hist[b < 0 ? 0 : b >= BUCKETS ? BUCKETS - 1 : b]++;
@@ -295,6 +299,7 @@ static int command(void) { /* one line from the driver; returns 0 to quit */
     if (!fgets(line, sizeof line, stdin)) return 0;
     if (!strncmp(line, "start", 5)) {
         memset(hist, 0, sizeof hist);
+        ncomplete = 0;
         for (int i = 0; i < nviewers; i++) {
             conn_t *c = &conns[i];
             c->got = 0, c->remove_at = 0, c->last_at = 0;

@@ -73,6 +73,8 @@ class Hub:
         self._walls: dict[str, _Channel] = {}
         self.dropped = 0
         self.frames_sent = 0
+        self.flushes = 0  # frames encoded and fanned out, and the time that took in all
+        self.flush_seconds = 0.0
 
     # -- setup -----------------------------------------------------------------------------
 
@@ -188,10 +190,11 @@ class Hub:
         ch.subscribers.difference_update(gone)
         self.frames_sent += len(ch.subscribers) + len(gone)
         ch.flushed_seq = last
+        took = time.perf_counter() - started
+        self.flushes += 1
+        self.flush_seconds += took
         if self.batch_ms > 0:
-            took = time.perf_counter() - started
-            loop = asyncio.get_running_loop()
-            ch.next_flush_at = loop.time() + min(took, self.batch_ms / 1000)
+            ch.next_flush_at = asyncio.get_running_loop().time() + min(took, self.batch_ms / 1000)
 
     def heartbeat(self) -> None:
         """Send every subscriber of every wall a heartbeat carrying the last delivered seq."""
@@ -264,6 +267,10 @@ class Hub:
         for sub in self._walls[slug].subscribers if slug in self._walls else ():
             if sub.screen == screen:
                 sub.screen, sub.health = None, None
+
+    def subscriptions(self, slug: str) -> list[Subscription]:
+        """Return the wall's current subscribers. Raises UnknownWall."""
+        return list(self._channel(slug).subscribers)
 
     def subscriber_count(self, slug: str | None = None) -> int:
         chans = [self._channel(slug)] if slug else list(self._walls.values())

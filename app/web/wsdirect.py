@@ -143,7 +143,7 @@ class DirectWrites(_Base):
         """Write `frame` unless the transport is paused (then False); True once closed."""
         if not self.writable.is_set():
             return not self._open()
-        if self._open():
+        if self._open():  # called for every viewer on every frame: kept to the bare minimum
             self.transport.write(text_frame(frame))
         return True
 
