@@ -238,10 +238,11 @@ class Recorder:
                     elif ev["type"] == "remove":
                         self.posts.pop(ev["id"], None)
 
-    def newest_first(self) -> list[dict[str, Any]]:
+    async def newest_first(self) -> list[dict[str, Any]]:
+        """The posts, newest first (run on the recorder's loop: it may still be receiving)."""
         return [{**p, "pinned": False} for p in reversed(self.posts.values())]
 
-    def by_source(self) -> dict[str, int]:
+    async def by_source(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for p in self.posts.values():
             counts[p["source"]] = counts.get(p["source"], 0) + 1
@@ -296,7 +297,10 @@ def stage(tmp_path: Path, loop: LoopThread, payloads: list[str], announce: int) 
         assert token.returncode == 0, token.stderr
         headers = {"Authorization": f"Bearer {token.stdout.strip()}"}
         expected = 4 * len(payloads)
-        last, stable_since, deadline = -1, time.monotonic(), time.monotonic() + 240
+        # Every post is a committed transaction on each of two walls: ~20,000 posts take
+        # minutes.
+        last, stable_since = -1, time.monotonic()
+        deadline = time.monotonic() + 120 + 0.06 * expected
         while time.monotonic() < deadline:
             got = len(recorder.posts)
             if got != last:
@@ -304,7 +308,7 @@ def stage(tmp_path: Path, loop: LoopThread, payloads: list[str], announce: int) 
             if got >= expected or time.monotonic() - stable_since > 30:
                 break
             time.sleep(1)
-        arrived = recorder.by_source()
+        arrived = loop.run(recorder.by_source())
         made = []
         with httpx.Client(base_url=server.url, headers=headers, timeout=30) as http:
             for p in payloads[:announce]:
@@ -312,7 +316,7 @@ def stage(tmp_path: Path, loop: LoopThread, payloads: list[str], announce: int) 
                 assert r.status_code == 201, r.text
                 made.append(r.json())
             wall = http.get("/api/v1/walls/h").json()
-        yield Stage(server, payloads, recorder.newest_first(), made, arrived, wall)
+        yield Stage(server, payloads, loop.run(recorder.newest_first()), made, arrived, wall)
     finally:
         if recording is not None:
             loop.cancel(recording)
