@@ -28,6 +28,7 @@ __all__ = [
     "Placement",
     "author_posts_since",
     "find_duplicate",
+    "next_order",
     "note_crosspost",
     "place",
     "placement",
@@ -149,14 +150,21 @@ async def place(tx: Tx, wall: WallInfo, data: dict[str, Any], state: State,
                 reason: str | None) -> None:
     """Put a new post on the wall in `state`: a visible one goes to screens; every one goes to
     the moderators' consoles with its reason."""
-    order = wall.last_seq
+    order = await next_order(tx, wall)
     if state == "visible":
-        order = (await republish(tx, wall, data, False)).seq
+        await republish(tx, wall, data, False)
     await tx.conn.execute(insert(wall_posts).values(
         wall_id=wall.id, post_id=data["id"], state=state, pinned=False, reason=reason,
         updated_at=utcnow(), order_seq=order))
     tx.notify(wall.slug, {"type": "post", "state": state, "reason": reason,
                           "post": {**data, "pinned": False}})
+
+
+async def next_order(tx: Tx, wall: WallInfo) -> int:
+    """Return the wall's next order key for a post placed (or shown) now: increasing, unique."""
+    return int((await tx.conn.execute(
+        update(walls).where(walls.c.id == wall.id)
+        .values(last_order=walls.c.last_order + 1).returning(walls.c.last_order))).scalar_one())
 
 
 async def republish(tx: Tx, wall: WallInfo, data: dict[str, Any], pinned: bool) -> PostEvent:
@@ -174,9 +182,9 @@ async def set_state(
     values: dict[str, Any] = {"state": state, "pinned": pin, "reason": reason,
                               "updated_at": utcnow()}
     if state == "visible" and (old_state != "visible" or pin != old_pin):
-        ev = await republish(tx, wall, data, pin)
+        await republish(tx, wall, data, pin)
         if old_state != "visible":
-            values["order_seq"] = ev.seq
+            values["order_seq"] = await next_order(tx, wall)
     elif state != "visible" and old_state == "visible":
         await tx.emit(wall, RemoveEvent, post_id)
     await tx.conn.execute(update(wall_posts).where(

@@ -50,6 +50,9 @@ walls = Table(
     Column("config", JSON, nullable=False),
     Column("epoch", String(32), nullable=False),
     Column("last_seq", BigInteger, nullable=False, default=0),
+    # The last order key given to a post placed on the wall (`wall_posts.order_seq`): unique
+    # per wall, so a listing pages by it without skipping posts queued at the same moment.
+    Column("last_order", BigInteger, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-import pytest
 
 from app.models import Post
 from app.settings import Settings
@@ -15,12 +14,6 @@ from tests.promises.conftest import plain_wall
 from tests.web.conftest import serve
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app/store/posts.py place() gives a post that does not go to screens the wall's current "
-    "seq as its order key, so every post queued between two screen events shares one key, "
-    "and app/store/store.py wall_posts pages with order_seq < before: on a pre-moderated "
-    "wall all pending posts share a key and the second page is empty. Paging needs a unique "
-    "key (order_seq, id) in store.py"))
 async def test_paging_the_queue_reaches_every_pending_post(
     promise_settings: Callable[..., Settings], post_factory: Callable[..., Post]
 ) -> None:
