@@ -102,7 +102,7 @@ def main() -> None:
             print(f"         {report.one_line(results[-1])}", file=sys.stderr, flush=True)
     ingest_rows: list[dict[str, Any]] = []
     if not args.rows or "ingest" in args.rows.split(","):
-        posts = args.ingest_posts or (1500 if args.quick else 5000)
+        posts = args.ingest_posts or (1500 if args.quick else 2000)
         ingest_args = argparse.Namespace(posts=posts, sources="1,16" if not args.quick else "16",
                                          db="sqlite" if args.quick else "sqlite,postgres",
                                          pg_url=ingest.PG_ADMIN)

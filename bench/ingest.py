@@ -1,6 +1,6 @@
 """Ingest throughput of the whole pipeline: normalise, moderate, store, publish.
 
-    .venv/bin/python bench/ingest.py [--posts 5000] [--sources 1,16] [--db sqlite,postgres]
+    .venv/bin/python bench/ingest.py [--posts 2000] [--sources 1,16] [--db sqlite,postgres]
 
 Builds what `tweetwall serve` builds for a wall with no sources (the store, the hub with the
 wall loaded, `Walls` with its cached rules, the store's listener publishing every commit to the
@@ -132,7 +132,7 @@ async def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--sources", default="1,16", help="concurrent producers per row")
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--pg-url", default=PG_ADMIN, help="an existing database to connect to")
