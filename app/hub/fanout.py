@@ -146,6 +146,7 @@ class Hub:
                            else loop.call_soon(self._flush, ch))
 
     def _apply(self, ch: _Channel, ev: Event) -> None:
+        """Apply `ev` to the wall's in-memory state (visible posts, pins, settings)."""
         if isinstance(ev, PostEvent):
             ch.posts.pop(ev.post_id, None)
             ch.posts[ev.post_id] = ev.post
@@ -168,7 +169,8 @@ class Hub:
             ch.wall = {**ch.wall, "announcements": current}
 
     def _flush(self, ch: _Channel) -> None:
-        """Send the pending events to every subscriber as one frame, encoded once."""
+        """Send the pending events to every subscriber as one frame, encoded once, and note
+        how long that took: the wall rests as long before its next flush (at most batch_ms)."""
         started = time.perf_counter()
         ch.flush_handle = None
         batch, ch.pending = ch.pending, []
@@ -239,11 +241,14 @@ class Hub:
         return sub
 
     def _leave(self, sub: Subscription) -> None:
+        """Unregister `sub` (it left its `async with`); count it if it was dropped."""
         for ch in self._walls.values():
             ch.subscribers.discard(sub)
         self.dropped += sub.overflowed
 
     def _start_frame(self, ch: _Channel, epoch: str | None, since: int | None) -> str:
+        """Return a new subscriber's first frame: the events after `since` when the log holds
+        them all for this epoch, else a snapshot."""
         if epoch == ch.epoch and since is not None and 0 <= since <= ch.seq:
             oldest = ch.log[0].seq if ch.log else ch.seq + 1
             if since >= oldest - 1:

@@ -58,6 +58,7 @@ class Subscription:
         self._progress_at = 0.0  # loop time the backlog last moved
 
     async def __aenter__(self) -> Subscription:
+        """Return the subscription itself (it is registered already)."""
         return self
 
     async def __aexit__(self, *_: object) -> None:
@@ -88,7 +89,8 @@ class Subscription:
         backlog.append(frame)
 
     def _lag(self) -> deque[str]:
-        """The transport is paused: start a backlog, its drain and the stall check."""
+        """The transport is paused: start a backlog, its drain and the stall check; returns
+        the backlog."""
         loop = asyncio.get_running_loop()
         if self._backlog is None:
             self._backlog = deque()
@@ -101,7 +103,8 @@ class Subscription:
 
     async def _drain(self) -> None:
         """Write the backlog in order as the transport takes it; the task ends once it is
-        empty, and later frames go straight to the transport again."""
+        empty, and later frames go straight to the transport again. A connection found gone
+        closes the subscription (nothing is raised)."""
         backlog = self._backlog
         assert backlog is not None
         loop = asyncio.get_running_loop()

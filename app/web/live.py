@@ -73,6 +73,7 @@ def writer_for(ws: WebSocket) -> Writer:
 
 
 def _int(value: str | None) -> int | None:
+    """Return `value` as a non-negative int, or None if it is not one (or absurdly long)."""
     if value is None or not value.isdigit() or len(value) > 18:
         return None
     return int(value)

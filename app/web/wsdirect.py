@@ -61,11 +61,13 @@ class _Inbox:
         self._waiter: asyncio.Future[None] | None = None
 
     def put_nowait(self, item: Any) -> None:
+        """Add `item` and wake the reader."""
         self._items.append(item)
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
     def empty(self) -> bool:
+        """Return whether nothing waits to be read."""
         return not self._items
 
     async def get(self) -> Any:
@@ -89,9 +91,11 @@ class _Flag:
         self._waiters: list[asyncio.Future[None]] = []
 
     def is_set(self) -> bool:
+        """Return whether the transport takes writes."""
         return self._set
 
     def set(self) -> None:
+        """Mark it set and wake every waiter."""
         self._set = True
         waiters, self._waiters = self._waiters, []
         for fut in waiters:
@@ -99,6 +103,7 @@ class _Flag:
                 fut.set_result(None)
 
     def clear(self) -> None:
+        """Mark it clear: waiters wait until the next `set`."""
         self._set = False
 
     async def wait(self) -> bool:
@@ -123,6 +128,7 @@ class DirectWrites(_Base):
         self.writable = cast("asyncio.Event", _Flag())
 
     def handle_connect(self, event: Any) -> None:
+        """uvicorn's handshake handling, then this connection added to the ASGI scope."""
         super().handle_connect(event)
         scope = cast("dict[str, Any] | None", getattr(self, "scope", None))
         if scope is not None:  # no scope: the handshake was refused
@@ -136,6 +142,7 @@ class DirectWrites(_Base):
         self.__dict__.pop("response", None)
 
     def _open(self) -> bool:
+        """Return whether data frames may still be written."""
         return (self.handshake_complete and not self.close_sent and not self.disconnected
                 and not self.transport.is_closing())
 
