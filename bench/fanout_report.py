@@ -60,9 +60,10 @@ def find_row(results: list[dict[str, Any]], kind: str, variant: str, viewers: in
 
 
 def fanout_table(results: list[dict[str, Any]]) -> Table:
-    cols = ["viewers", "posts/s", "hub p50 ms", "hub p99 ms", "hub delivered", "naive p50 ms",
-            "naive p99 ms", "naive delivered", "naive p99 / hub p99", "server CPU hub / naive",
-            "client CPU (max)", "hub KB per idle viewer"]
+    cols = ["viewers", "posts/s", "hub p50 ms", "hub p99 ms", "hub delivered",
+            "hub viewers dropped", "naive p50 ms", "naive p99 ms", "naive delivered",
+            "naive p99 / hub p99", "server CPU hub / naive", "client CPU (max)",
+            "hub KB per idle viewer"]
     cells = sorted({(r["row"].viewers, r["row"].rate) for r in results
                     if r["row"].kind == "fanout"})
     rows = []
@@ -74,7 +75,9 @@ def fanout_table(results: list[dict[str, Any]]) -> Table:
         nc, ncl = _cpu(naive) if naive else (None, None)
         clients = [c for c in (hcl, ncl) if c is not None]
         rows.append([f"{viewers:,}", f"{rate:g}", _f(h.get("p50_ms")), _f(hp),
-                     f"{_f(share_of(hub), 1)}%" if hub else "-", _f(n.get("p50_ms")), _f(np_),
+                     f"{_f(share_of(hub), 1)}%" if hub else "-",
+                     str(h["viewers"] - h["open"]) if h else "-",
+                     _f(n.get("p50_ms")), _f(np_),
                      f"{_f(share_of(naive), 1)}%" if naive else "not run",
                      f"{np_ / hp:.1f}x" if hp and np_ else "-",
                      f"{_f(hc)}% / {_f(nc)}%", f"{_f(max(clients) if clients else None)}%",
