@@ -47,6 +47,7 @@ browser-deps:
 	@if command -v npm >/dev/null; then \
 	  npm ci --prefix tests/browser/js --no-audit --no-fund --loglevel=error; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null && \
 	  npm ci --prefix tests/browser/js --no-audit --no-fund --loglevel=error; \
 	else \
