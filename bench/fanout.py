@@ -33,12 +33,12 @@ from fanout_run import Row, build_client, run_row  # bench/fanout_run.py, beside
 def plan(quick: bool) -> list[Row]:
     """The rows to run, in order."""
     if quick:
-        s = 8.0
+        s = 6.0
         return [Row("fanout", v, n, 20, s) for n in (1000, 5000) for v in ("hub", "naive")] + [
             Row("fanout", "hub", 10000, 20, s),
             Row("stuck", "hub", 1000, 20, s, stuck=10),
-            Row("hide", "hub", 1000, 100, 6, pipeline=True, hide_after=300),
-            Row("storm", "hub", 10000, 20, 14, storm_at=4),
+            Row("hide", "hub", 1000, 100, 5, pipeline=True, hide_after=250),
+            Row("storm", "hub", 10000, 20, 12, storm_at=3),
         ]
     rows = [Row("fanout", v, n, r, 30) for n in (1000, 5000, 10000) for r in (5, 20, 100)
             for v in ("hub", "naive")]
@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="the target rows, under 3 min")
     parser.add_argument("--rows", help="only rows whose kind is in this comma-separated list")
     parser.add_argument("--grace", type=float, help="seconds to wait after a window "
-                        "(default 10, quick 4)")
+                        "(default 10, quick 3)")
     parser.add_argument("--ingest-posts", type=int, help="posts per ingest row")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="MIN",
                         help="first wait up to MIN minutes for a load average under 1.0")
@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every raw number here")
     args = parser.parse_args()
     wait_quiet(args.wait_quiet)
-    grace = args.grace if args.grace is not None else 4.0 if args.quick else 10.0
+    grace = args.grace if args.grace is not None else 3.0 if args.quick else 10.0
     client = build_client()
     load_start, started = loadavg(), time.time()
     results: list[dict[str, Any]] = []
@@ -102,7 +102,7 @@ def main() -> None:
             print(f"         {report.one_line(results[-1])}", file=sys.stderr, flush=True)
     ingest_rows: list[dict[str, Any]] = []
     if not args.rows or "ingest" in args.rows.split(","):
-        posts = args.ingest_posts or (1500 if args.quick else 2000)
+        posts = args.ingest_posts or (1000 if args.quick else 2000)
         ingest_args = argparse.Namespace(posts=posts, sources="1,16" if not args.quick else "16",
                                          db="sqlite" if args.quick else "sqlite,postgres",
                                          pg_url=ingest.PG_ADMIN)
