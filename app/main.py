@@ -40,6 +40,7 @@ from app.web import (
     live,
     moderate,
     pages,
+    programme,
     report,
     screens,
 )
@@ -137,7 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=FRONTEND / "static", check_dir=False), "static")
     app.mount("/demo-media", StaticFiles(directory=MEDIA, check_dir=False), "demo-media")
     for module in (pages, branding, auth, api, moderate, screens, admin, live, health, report,
-                   categories):
+                   categories, programme):
         app.include_router(module.router)
     return app
 

@@ -155,6 +155,14 @@ class WallConfig(_Section):
     min_dwell_s: int = Field(10, ge=0, le=300,
                              description="least time a card keeps its place on a hall screen")
     reload: str | None = None
+    # The programme (docs/programme.md): a post belongs to a session until its end plus this
+    # margin; with `title_match` also by the words of the session's title. `programme_rev`
+    # changes with each import or room assignment, so screens fetch the programme again.
+    session_margin_min: int = Field(15, ge=0, le=240,
+                                    description="minutes after a session's end its posts count")
+    title_match: bool = Field(False, description="a post also belongs to a session by the "
+                                                 "keywords of its title")
+    programme_rev: str | None = None
     # The kinds of account moderators sort the wall's participants into, for the report.
     categories: list[Category] = Field(
         default_factory=lambda: [Category(name=n) for n in DEFAULT_CATEGORIES])

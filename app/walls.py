@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 # The settings a screen may see; never secrets or source credentials.
 _PUBLIC_KEYS = ("hashtags", "sources", "layout", "theme", "moderation", "colours", "join_url",
-                "slide_interval_s", "idle_after_s", "min_dwell_s", "reload")
+                "slide_interval_s", "idle_after_s", "min_dwell_s", "reload",
+                "session_margin_min", "title_match", "programme_rev")
 
 
 class WallExists(ValueError):

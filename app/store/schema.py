@@ -25,8 +25,9 @@ from sqlalchemy import (
 
 __all__ = [
     "MAX_ROW_ID", "account_categories", "announcements", "api_tokens", "assets", "blocks",
-    "cursors", "decisions", "events", "metadata", "posts", "row_id", "screens", "sessions",
-    "tombstones", "user_walls", "users", "wall_posts", "walls",
+    "cursors", "decisions", "events", "metadata", "posts", "programme_sessions", "programmes",
+    "row_id", "screens", "sessions", "speaker_handles", "tombstones", "user_walls", "users",
+    "wall_posts", "walls",
 ]
 
 # Row ids are 64-bit integers on SQLite and PostgreSQL; a larger one from a URL (say
@@ -192,6 +193,9 @@ screens = Table(
     Column("name", String(100), nullable=False),
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The room of the wall's programme the screen stands in (its hall screen shows that
+    # room's session); NULL: the whole wall.
+    Column("room", String(100), nullable=True),
     Index("ux_screens_wall_name", "wall_id", "name", unique=True),
 )
 
@@ -234,6 +238,49 @@ account_categories = Table(
     Column("author_id", Text, primary_key=True),
     Column("handle", Text, nullable=False, default=""),
     Column("category", String(40), nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# A wall's programme (docs/programme.md): one row per wall saying where it came from and the
+# time zone its times are shown in; its sessions, keyed by their id in the file so importing it
+# again updates them in place. `data` holds the speakers, hashtags, track and the times as the
+# file wrote them (with their offset).
+programmes = Table(
+    "programmes",
+    metadata,
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), primary_key=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("timezone", String(64), nullable=True),
+    Column("source", Text, nullable=False, default=""),
+    Column("imported_by", String(200), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+programme_sessions = Table(
+    "programme_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("room", String(100), nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("data", JSON, nullable=False),
+    Index("ux_programme_sessions_wall_key", "wall_id", "key", unique=True),
+    Index("ix_programme_sessions_wall_start", "wall_id", "starts_at"),
+)
+
+# Handles moderators gave a speaker (by the speaker's folded name), on top of the programme's:
+# kept when the programme is imported again.
+speaker_handles = Table(
+    "speaker_handles",
+    metadata,
+    Column("wall_id", Integer, ForeignKey("walls.id", ondelete="CASCADE"), primary_key=True),
+    Column("speaker", String(120), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("handles", JSON, nullable=False),
     Column("updated_by", String(200), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

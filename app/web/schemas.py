@@ -23,8 +23,10 @@ __all__ = [
     "AccountCategoryOut", "AccountInfoOut", "AnnouncementOut", "AuditEntryOut", "BlockAddedOut",
     "BlockOut", "CategoriesOut", "CategoryIn", "CategoryOut", "ColoursOut", "ContributorOut",
     "DecisionOut", "ErrorOut", "FieldError", "HighlightsOut", "HourCountOut", "InvalidOut",
-    "LoginOut", "MeOut", "ModeratedPost", "Moderation", "PublicSourceOut", "QueueOut", "ReportOut",
-    "ScreenCreatedOut", "ScreenIn", "ScreenOut", "SourceStatusOut", "StatsOut", "StatusOut",
+    "LoginOut", "MatchOut", "MeOut", "ModeratedPost", "Moderation", "ProgrammeImportOut",
+    "ProgrammeOut", "ProgrammeSessionOut", "PublicSourceOut", "QueueOut", "ReportOut", "RoomOut",
+    "ScreenCreatedOut", "ScreenIn", "ScreenListOut", "ScreenOut", "ScreenRoomIn", "ScreenSelfOut",
+    "SourceStatusOut", "SpeakerHandlesIn", "SpeakerOut", "StatsOut", "StatusOut",
     "TokenCreatedOut", "TokenOut", "UserCreatedOut", "UserOut", "WallDetailOut", "WallOut",
     "WallPost", "errors",
 ]
@@ -69,6 +71,12 @@ class WallOut(BaseModel):
     reload: str | None = Field(description="changes when an admin asks screens to reload")
     sources: list[str] = Field(description="the networks the wall follows (for join-in links)")
     min_dwell_s: int = Field(description="the least time a card keeps its place on a hall screen")
+    session_margin_min: int | None = Field(
+        None, description="minutes after a session's end its posts still belong to it")
+    title_match: bool | None = Field(
+        None, description="posts also belong to a session by its title's keywords")
+    programme_rev: str | None = Field(
+        None, description="changes when the programme or a screen's room changes")
     logo_url: str | None
     slides: list[str]
     qr_url: str
@@ -191,8 +199,26 @@ class ScreenOut(BaseModel):
     age_s: float | None = Field(None, description="seconds since the report")
 
 
+class ScreenListOut(ScreenOut):
+    """A named screen in the console's list: its health, and the room it stands in."""
+
+    room: str | None = Field(None, description="the programme's room it stands in; absent: "
+                             "the whole wall")
+
+
 class ScreenIn(BaseModel):
     name: str = Field(min_length=1, max_length=100, description='e.g. "Hall A, left"')
+
+
+class ScreenRoomIn(BaseModel):
+    room: str | None = Field(max_length=100, description='a room of the programme, e.g. '
+                             '"Hall 210"; null: the whole wall')
+
+
+class ScreenSelfOut(BaseModel):
+    id: int
+    name: str
+    room: str | None
 
 
 class ScreenCreatedOut(BaseModel):
@@ -268,6 +294,73 @@ class ReportOut(BaseModel):
     categories: list[dict[str, str | int]]
     uncategorised: dict[str, int]
     sentence: str
+
+
+# -- programme -----------------------------------------------------------------------------
+
+class SpeakerOut(BaseModel):
+    name: str
+    handles: dict[str, str] = Field(description='per network: `{"x": "@name", "mastodon": '
+                                    '"@user@host", "bluesky": "@name.domain"}`')
+
+
+class MatchOut(BaseModel):
+    """The belonging rule's sets for one session (app/programme/belongs.py): a post posted in
+    [`from`, `until`) belongs when it has one of `hashtags`, names one of `handles` (as author
+    or mention, `network:handle`) or has one of `words` (folded: lower case, no accents)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: Time = Field(alias="from", serialization_alias="from")
+    until: Time = Field(description="the session's end plus the wall's margin")
+    hashtags: list[str]
+    handles: list[str]
+    words: list[str]
+
+
+class ProgrammeSessionOut(BaseModel):
+    id: str = Field(description="the session's id in the imported file")
+    title: str
+    room: str
+    start: Time
+    end: Time
+    speakers: list[SpeakerOut]
+    hashtags: list[str]
+    track: str
+    match: MatchOut
+
+
+class RoomOut(BaseModel):
+    name: str
+    sessions: int
+
+
+class ProgrammeOut(BaseModel):
+    """A wall's programme: its rooms and sessions (by start), each with its belonging rule."""
+
+    title: str
+    timezone: str | None = Field(description="IANA zone the file gave (times carry offsets)")
+    margin_min: int
+    title_match: bool
+    imported_at: Time | None
+    now: Time = Field(description="the server's clock, for screens whose clock is off")
+    rooms: list[RoomOut]
+    sessions: list[ProgrammeSessionOut]
+
+
+class ProgrammeImportOut(BaseModel):
+    sessions: int
+    rooms: list[str]
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+
+
+class SpeakerHandlesIn(BaseModel):
+    handles: dict[str, str | None] = Field(
+        max_length=3, description='`{"x": "@name", "mastodon": "@user@host", "bluesky": '
+        '"name.domain"}`; null or "" takes one away')
 
 
 # -- moderation ----------------------------------------------------------------------------

@@ -2,27 +2,38 @@
 each named screen is doing (its last health report), so a frozen projector stands out.
 
 Only a screen opened with its key reports health or takes remote reloads; anonymous viewers
-are counted, never listed, and nobody's address is shown.
+are counted, never listed, and nobody's address is shown. An admin puts a named screen in a
+room of the programme; the screen asks for its room with its key (`GET …/screens/mine`) and
+asks again when the wall's `programme_rev` changes, which a room assignment changes.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Header, HTTPException, Request
 
 from app.store.screens import ScreenError
 from app.web.auth import AdminDep, ModeratorDep
-from app.web.deps import HubDep, ScreensDep, SettingsDep, WallDep
-from app.web.schemas import ScreenCreatedOut, ScreenIn, ScreenOut, StatusOut, errors
+from app.web.deps import HubDep, ScreensDep, SettingsDep, WallDep, WallsDep
+from app.web.schemas import (
+    ScreenCreatedOut,
+    ScreenIn,
+    ScreenListOut,
+    ScreenRoomIn,
+    ScreenSelfOut,
+    StatusOut,
+    errors,
+)
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1")
 
 
-@router.get("/walls/{slug}/screens", response_model=list[ScreenOut],
+@router.get("/walls/{slug}/screens", response_model=list[ScreenListOut],
             response_model_exclude_none=True, responses=errors(401, 403, 404))
 async def list_screens(wall: WallDep, _: ModeratorDep, hub: HubDep,
                        screens: ScreensDep) -> list[dict[str, Any]]:
@@ -33,7 +44,7 @@ async def list_screens(wall: WallDep, _: ModeratorDep, hub: HubDep,
     listed = []
     for screen in await screens.list(wall.slug):
         report = live.get(screen.id)
-        entry: dict[str, Any] = {"id": screen.id, "name": screen.name,
+        entry: dict[str, Any] = {"id": screen.id, "name": screen.name, "room": screen.room,
                                  "connected": report is not None, **(report or {})}
         if "at" in entry:
             entry["age_s"] = round(now - entry["at"], 1)
@@ -69,3 +80,34 @@ async def delete_screen(wall: WallDep, screen_id: int, _: AdminDep, screens: Scr
         raise HTTPException(404, "no such screen") from None
     hub.forget_screen(wall.slug, screen_id)
     return {"status": "deleted"}
+
+
+@router.put("/walls/{slug}/screens/{screen_id}/room", response_model=ScreenListOut,
+            response_model_exclude_none=True,
+            responses=errors(401, 403, (404, "No such wall or screen."), 422))
+async def set_screen_room(wall: WallDep, screen_id: int, body: ScreenRoomIn, _: AdminDep,
+                          screens: ScreensDep, walls: WallsDep) -> dict[str, Any]:
+    """Put the named screen in a room of the programme (`null`: the whole wall again); it
+    follows within seconds. 404: no such screen; 422: a bad room name."""
+    try:
+        screen = await screens.set_room(wall.slug, screen_id, body.room)
+    except KeyError:
+        raise HTTPException(404, "no such screen") from None
+    except ScreenError as err:
+        raise HTTPException(422, str(err)) from None
+    # Screens learn of it by a `wall` event: the programme's revision changes.
+    await walls.change(wall.slug, {"programme_rev": secrets.token_hex(4)})
+    return {"id": screen.id, "name": screen.name, "room": screen.room, "connected": False}
+
+
+@router.get("/walls/{slug}/screens/mine", response_model=ScreenSelfOut,
+            responses=errors((404, "No such wall, or no screen has this key.")))
+async def my_screen(wall: WallDep, screens: ScreensDep,
+                    key: Annotated[str, Header(alias="X-Screen-Key", max_length=100)] = ""
+                    ) -> dict[str, Any]:
+    """Return the named screen whose key is in `X-Screen-Key`: its name and room (null: the
+    whole wall). A hall screen opened with `?screen=KEY` asks this. 404: no such key."""
+    screen = await screens.by_key(wall.slug, key)
+    if screen is None:
+        raise HTTPException(404, "no screen has this key")
+    return {"id": screen.id, "name": screen.name, "room": screen.room}
