@@ -10,6 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from urllib.parse import quote
 
 import typer
 import uvicorn
@@ -36,6 +37,8 @@ DEMO_WALL = WallConfig(
     # A replay squeezes nine days into minutes and loops: rate and duplicate rules would
     # mistake that for a flood.
     rules=WallRules(max_per_author_per_hour=None, collapse_duplicates=False),
+    # The meeting's posts rarely tag sessions: its programme's titles and speakers say more.
+    title_match=True,
 )
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML config file",
@@ -161,9 +164,13 @@ def demo(config: ConfigOpt = None, host: HostOpt = None, port: PortOpt = None) -
     slug = settings.walls[0].slug
     password = _accounts(settings, _demo_login)
     _demo_categories(settings)
+    room = _demo_programme(settings)
+    in_room = ([f"  In {room}:  {{base}}/walls/{slug}?room={quote(room)}  (the session on now)"]
+               if room else [])
     _run(settings, [
         "tweetwall demo: a replay of a nine-day meeting, a new post every few seconds.",
         f"  Hall screen:   {{base}}/walls/{slug}",
+        *in_room,
         f"  Remote viewer: {{base}}/walls/{slug}/live",
         f"  Moderation:    {{base}}/moderate/{slug}",
         f"  Report:        {{base}}/walls/{slug}/report",
@@ -243,6 +250,19 @@ def _demo_categories(settings: Settings) -> None:
         typer.echo(f"tweetwall: the meeting's categories were not given: {err}", err=True)
 
 
+def _demo_programme(settings: Settings) -> str | None:
+    """Give the demo wall the meeting's programme, moved to now; return the room whose session
+    is on. A problem is said, not fatal."""
+    from app.clock import utcnow
+    from app.report.commands import demo_programme
+
+    try:
+        return asyncio.run(demo_programme(settings, settings.walls[0], utcnow()))
+    except Exception as err:  # the demo must start all the same
+        typer.echo(f"tweetwall: the meeting's programme was not imported: {err}", err=True)
+        return None
+
+
 def _period(since: str | None, until: str | None, tz: str) -> Period:
     from app.report.build import Period
 
@@ -320,6 +340,61 @@ def export(slug: str, fmt: Annotated[str, typer.Option("--format", help="jsonl o
         return
     with out.open("wb") as fh:
         _archive(lambda: write(settings, slug, fmt, period, fh))
+
+
+# -- the meeting's programme (app/programme, docs/programme.md) -----------------------------
+
+programme_app = typer.Typer(help="The meeting's programme: sessions in rooms.",
+                            no_args_is_help=True)
+app.add_typer(programme_app, name="programme")
+
+
+@programme_app.command("import")
+def programme_import(
+    slug: str,
+    file: Annotated[Path, typer.Argument(help="schedule.json (frab/pretalx), .ics or .csv")],
+    tz: Annotated[str | None, typer.Option(
+        "--tz", help="IANA time zone of local times when the file names none")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="json, ics or csv (default: from the file)")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Make the file's sessions the wall's programme; running it again changes nothing. A bad
+    file stops with one line naming the entry."""
+    from app.programme import ProgrammeError
+    from app.report.commands import import_programme
+
+    settings = _load(config)
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        _fail(f"{file}: {err.strerror or err}")
+        raise AssertionError from err
+    try:
+        programme, done = _archive(lambda: import_programme(
+            settings, slug, data, name=file.name, tz=tz, fmt=fmt, fallback=DEMO_WALL))
+    except ProgrammeError as err:
+        _fail(f"{file.name}: {err}")
+        raise AssertionError from err
+    typer.echo(f"{file.name} -> {slug}: {len(programme.sessions)} sessions in "
+               f"{len(programme.rooms)} rooms ({done.added} new, {done.changed} changed, "
+               f"{done.removed} removed, {done.unchanged} unchanged)")
+
+
+@programme_app.command("show")
+def programme_show(slug: str, config: ConfigOpt = None) -> None:
+    """List the wall's sessions by room, in the programme's time zone."""
+    from app.report.commands import stored_programme
+
+    stored = _archive(lambda: stored_programme(_load(config), slug))
+    if stored is None:
+        typer.echo(f"{slug}: no programme (tweetwall programme import {slug} FILE)")
+        return
+    for room in stored.rooms:
+        typer.echo(room)
+        for s in (s for s in stored.sessions if s.room == room):
+            typer.echo(f"  {s.start.isoformat(' ', 'minutes')} to "
+                       f"{s.end.isoformat(' ', 'minutes')[11:]}  {s.title}")
 
 
 def main() -> None:

@@ -5,8 +5,10 @@ margin (15 minutes by default: the conversation goes on in the corridor) and
 
 - it carries one of the session's hashtags (never the wall's own: every post has those), or
 - it is by, or mentions, one of the session's speakers (their handles on its network), or
-- with title matching on, it has one of the title's keywords: its words of four letters or
-  more, less common words (`session`, `symposium`, `with`...) and the wall's hashtags.
+- with title matching on, it has one of the keywords of the session's title and its speakers'
+  names: their words of four letters or more, less common words and words that name a kind of
+  slot meetings run side by side (`with`, `session`, `workshop`, `room`...) and the wall's
+  hashtags.
 
 A post may belong to several sessions (parallel sessions sharing a hashtag or a word).
 `compile_session` turns a session into its `Match` — sets and a time window — which is also
@@ -30,16 +32,17 @@ __all__ = ["DEFAULT_MARGIN", "STOP_WORDS", "Match", "PostKeys", "belongs", "comp
            "keywords", "post_keys", "sessions_of", "speaker_key", "words"]
 
 DEFAULT_MARGIN = timedelta(minutes=15)
-# Words that say what kind of slot a session is, or join others: a title's keywords never.
+# Words that join others, or name a kind of slot meetings run side by side (three workshops at
+# once share "workshop"): never keywords. A keynote or a panel is usually alone in its hour,
+# so "keynote" and "panel" stay keywords.
 STOP_WORDS = frozenset("""
 about above after again against also among and are around back been before being below
-beyond between both but can could day days does doing down during each every first for from
-further have having here how into its just last lecture lectures more most much new next not
-now off once only other our out over own part same session sessions should some such talk
-talks than that the their them then there these they this those through too track under
-until very was welcome were what when where which while who why will with workshop
-workshops would year years you your symposium symposia panel panels keynote plenary
-introduction intro opening closing update updates meeting conference annual special
+between both but can could does doing down during each every for from further have having
+here how into its just more most much not now off once only other our out over own same
+should some such than that the their them then there these they this those through too
+under until very was were what when where which while who why will with would you your
+session sessions track tracks room rooms hall halls part day days workshop workshops
+introduction intro update updates meeting conference year years new
 """.split())
 _WORD = re.compile(r"[^\W_]+")
 
@@ -104,7 +107,8 @@ def compile_session(session: Session, *, margin: timedelta = DEFAULT_MARGIN,
         start=session.start, until=session.end + margin,
         hashtags=frozenset(t for t in (_tag(h) for h in session.hashtags) if t and t not in ignore),
         handles=frozenset(handles),
-        words=keywords(session.title, wall_tags) if title_match else frozenset())
+        words=keywords(" ".join([session.title, *(s.name for s in session.speakers)]),
+                       wall_tags) if title_match else frozenset())
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Keys, per docs/report.md: `posts` (every logged post, reposts included: visible or waiting for
 a moderator), `original_posts`, `participants`, `first_day`, `last_day` (YYYY-MM-DD in the
 report's time zone), `moderated_away` (hidden posts: counted, never listed), `categories`,
-`sentence`, the activity by day and by hour, the top lists and the impressions estimate.
+`sentence`, the activity by day and by hour, the top lists, the impressions estimate and
+`sessions` (the programme's sessions ranked by their posts, app.report.sessions).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from app.clock import aware, iso, utcnow
 from app.report import figures
 from app.report.sentence import sentence
+from app.report.sessions import session_figures
 from app.store import Store
 from app.store.categories import wall_categories
 
@@ -121,6 +123,7 @@ async def build_report(store: Store, slug: str, period: Period | None = None, *,
         counts = await figures.by_category(conn, base, wall.id)
         words = await figures.tokens(conn, base, hashtags, top)
         away = await figures.moderated_away(conn, wall.id, since, until)
+    sessions = await session_figures(store, wall, since, until)
     per_day, per_hour = _fold(hours, period.tz)
     categories, uncategorised = _categories(wall, counts)
     first = per_day[0]["day"] if per_day else None
@@ -151,6 +154,7 @@ async def build_report(store: Store, slug: str, period: Period | None = None, *,
         "languages": [{"lang": lang, "posts": n} for lang, n in languages],
         "sources": [{"source": s, "posts": n} for s, n in sources],
         "categories": categories, "uncategorised": uncategorised,
+        "sessions": sessions,
     }
     report["sentence"] = sentence(report)
     return report

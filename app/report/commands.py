@@ -2,19 +2,24 @@
 
 Each opens the store of the settings, does its work and closes it. `import` without a file
 takes the bundled meeting and gives its accounts the categories shipped beside it
-(app/data/meeting/categories.json); `demo` does that too when the demo wall replays it.
+(app/data/meeting/categories.json) and the wall its programme (programme.json); `demo` does
+that too when the demo wall replays it, with the programme moved to the demo's clock.
+`programme import` reads a programme file onto a wall.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import IO
 
 from app.ingest import Admission
+from app.programme import Programme, parse_programme
 from app.report.archive import ImportResult, import_archive
 from app.report.build import Period, build_report
 from app.report.export import BOM, TRANSCRIPT_COLUMNS, csv_text, jsonl_line, transcript
@@ -24,11 +29,29 @@ from app.report.render import report_csv, report_json, standalone_html
 from app.settings import Settings, WallConfig
 from app.store import Store, WallInfo, WallNotFound
 from app.store.categories import Categories
+from app.store.programme import ImportSummary, Programmes
 
-__all__ = ["BUNDLED_CATEGORIES", "NoWall", "bundled_categories", "demo_categories",
-           "ensure_wall", "export", "give_bundled_categories", "import_file", "report"]
+__all__ = [
+    "BUNDLED_CATEGORIES",
+    "BUNDLED_PROGRAMME",
+    "NoWall",
+    "bundled_categories",
+    "bundled_programme",
+    "demo_categories",
+    "demo_programme",
+    "ensure_wall",
+    "export",
+    "give_bundled_categories",
+    "import_file",
+    "import_programme",
+    "report",
+    "shifted",
+    "stored_programme",
+]
 
 BUNDLED_CATEGORIES = "data/meeting/categories.json"
+BUNDLED_PROGRAMME = "data/meeting/programme.json"
+DEMO_INTO = timedelta(minutes=10)   # how far into its session the demo's programme starts
 ACTOR = "tweetwall import"
 
 
@@ -81,15 +104,79 @@ async def give_bundled_categories(store: Store, slug: str) -> int:
 async def import_file(settings: Settings, slug: str, path: Path, *, bundled: bool,
                       fallback: WallConfig | None = None) -> tuple[ImportResult, int]:
     """Import the JSONL file onto the wall with progress on stderr; for the `bundled` meeting
-    also give its categories. Returns what was imported and how many accounts got a category.
-    Raises NoWall, OSError, CategoryError."""
+    also give its categories and its programme. Returns what was imported and how many
+    accounts got a category. Raises NoWall, OSError, CategoryError."""
     async with _store(settings) as store:
         await ensure_wall(store, settings, slug, fallback)
         with ImportProgress(path.name) as shown:
             result = await import_archive(Admission(store), slug, path,
                                           progress=shown.advance, bad_line=shown.bad)
         given = await give_bundled_categories(store, slug) if bundled else 0
+        if bundled:
+            await Programmes(store).replace(slug, bundled_programme(), source="programme.json",
+                                            actor=ACTOR)
     return result, given
+
+
+def bundled_programme() -> Programme:
+    """Return the bundled meeting's programme (app/data/meeting/programme.json). Raises
+    OSError, ProgrammeError."""
+    path = Path(str(resources.files("app").joinpath(BUNDLED_PROGRAMME)))
+    return parse_programme(path.read_bytes(), name=path.name)
+
+
+def shifted(programme: Programme, anchor: str, now: datetime) -> Programme:
+    """Return the programme moved in time so that `now` is DEMO_INTO after the start of the
+    session `anchor` (every session by the same amount, to the minute; zones kept)."""
+    start = next(s.start for s in programme.sessions if s.key == anchor)
+    delta = now - DEMO_INTO - start
+    delta -= timedelta(seconds=delta.total_seconds() % 60)
+    return dataclasses.replace(programme, sessions=tuple(
+        dataclasses.replace(s, start=s.start + delta, end=s.end + delta)
+        for s in programme.sessions))
+
+
+async def import_programme(settings: Settings, slug: str, data: bytes, *, name: str,
+                           tz: str | None = None, fmt: str | None = None,
+                           fallback: WallConfig | None = None
+                           ) -> tuple[Programme, ImportSummary]:
+    """Make the programme file's sessions the wall's (`tweetwall programme import`); running
+    it twice changes nothing. Raises NoWall, ProgrammeError (one line naming the entry)."""
+    programme = parse_programme(data, name=name, tz=tz, fmt=fmt)
+    async with _store(settings) as store:
+        await ensure_wall(store, settings, slug, fallback)
+        summary = await Programmes(store).replace(slug, programme, source=name, actor=ACTOR)
+    return programme, summary
+
+
+async def stored_programme(settings: Settings, slug: str) -> Programme | None:
+    """Return the wall's stored programme, or None. Raises WallNotFound."""
+    async with _store(settings) as store:
+        found = await Programmes(store).get(slug)
+    return found.programme if found else None
+
+
+def demo_anchor() -> str:
+    """Return the id of the session the demo starts in (manifest.json `programme`). Raises
+    OSError, KeyError."""
+    manifest = json.loads(Path(str(resources.files("app").joinpath(
+        "data/meeting/manifest.json"))).read_text(encoding="utf-8"))
+    return str(manifest["programme"]["demo_session"])
+
+
+async def demo_programme(settings: Settings, wall: WallConfig, now: datetime) -> str | None:
+    """Before the demo starts: when `wall` replays the bundled meeting, give it the meeting's
+    programme moved to `now` (10 minutes into the session the manifest names, so the demo's
+    hall screen in that room has a session on); return that session's room, else None."""
+    if "replay" not in wall.sources or wall.replay_file or settings.replay.file:
+        return None
+    anchor = demo_anchor()
+    programme = shifted(bundled_programme(), anchor, now)
+    async with _store(settings) as store:
+        await ensure_wall(store, settings, wall.slug, wall)
+        await Programmes(store).replace(wall.slug, programme, source="programme.json (demo)",
+                                        actor=ACTOR)
+    return next(s.room for s in programme.sessions if s.key == anchor)
 
 
 async def demo_categories(settings: Settings, wall: WallConfig) -> int:

@@ -9,7 +9,7 @@ moderator gave a speaker are kept across imports (they are keyed by the speaker'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -89,8 +89,10 @@ class Programmes:
                 select(t).where(t.c.wall_id == wall.id))}
             added = changed = unchanged = 0
             for session in programme.sessions:
+                # UTC: SQLite keeps a time as the text it is given, so order needs one zone.
                 values = {"title": session.title, "room": session.room,
-                          "starts_at": session.start, "ends_at": session.end,
+                          "starts_at": session.start.astimezone(UTC),
+                          "ends_at": session.end.astimezone(UTC),
                           "data": _data(session)}
                 old = have.pop(session.key, None)
                 if old is None:

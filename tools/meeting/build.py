@@ -1,4 +1,5 @@
-"""Generate app/data/meeting/{meeting.jsonl,manifest.json,categories.json,media/*.svg}.
+"""Generate app/data/meeting/{meeting.jsonl,manifest.json,categories.json,programme.*,
+media/*.svg}.
 
     .venv/bin/python tools/make_meeting.py            # rewrite app/data/meeting
     .venv/bin/python tools/make_meeting.py --check    # exit 1 if the committed files differ
@@ -32,6 +33,7 @@ from .data import (
     load_posts,
 )
 from .media import write_media
+from .programme import load_programme, write_programme
 from .wire import setup_accounts
 
 ROOT = HERE.parent.parent
@@ -57,6 +59,7 @@ def generate(out: Path, data: Path = HERE) -> dict[str, Any]:
     kinds = load_categories(data)
     photos = load_photos(data)
     entries = load_posts(m, accounts, photos, data)
+    programme = load_programme(data / "programme.toml", accounts, m.first_day)
     by_key = {a.key: a for a in accounts}
 
     rng = random.Random(m.seed)  # the one source of randomness, drawn from in a fixed order
@@ -104,6 +107,8 @@ def generate(out: Path, data: Path = HERE) -> dict[str, Any]:
         "hostile": len(hostile_ids),
         "categories": {c: by_category[c] for c in grouped["categories"]},
         "uncategorised": len(accounts) - len(grouped["accounts"]),
+        # Written last and drawing nothing: meeting.jsonl does not depend on it.
+        "programme": write_programme(out, programme, m.title, m.hashtag.lower()),
     }
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
