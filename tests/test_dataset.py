@@ -240,3 +240,30 @@ def test_categories_name_real_accounts_and_match_the_manifest(
     assert manifest["categories"] == {"attendee": 20, "remote attendee": 8,
                                       "non-specialist": 12, "institution": 8}
     assert manifest["uncategorised"] == len(authors) - len(accounts) == 3
+
+
+def test_the_programme_matches_the_meeting(posts: list[Post], manifest: dict[str, Any]) -> None:
+    """programme.json/.ics/.csv hold the manifest's sessions, inside the meeting's days, in the
+    rooms the posts name; every speaker handle is an account of the meeting that posts, and
+    the demo's session exists; most sessions have posts that belong to them."""
+    from app.programme import common_words, compile_session, parse_programme, sessions_of
+
+    entry = manifest["programme"]
+    found = [parse_programme((DATA / name).read_bytes(), name=name) for name in entry["files"]]
+    assert all(len(p.sessions) == entry["sessions"] == 32 for p in found)
+    programme = found[0]
+    assert programme.rooms == entry["rooms"] and programme.timezone == entry["timezone"]
+    assert entry["demo_session"] in {s.key for s in programme.sessions}
+    first, last = posts[0].created_at, posts[-1].created_at
+    assert all(first <= s.start < s.end <= last for s in programme.sessions)
+    texts = " ".join(p.text for p in posts)
+    for room in ("Hall 210", "517", "510", "520"):
+        assert room in texts
+    handles = {f"{p.source}:{p.author.handle.lstrip('@').lower()}" for p in posts}
+    given = {f"{n}:{h}" for s in programme.sessions for sp in s.speakers for n, h in sp.handles}
+    assert given and given <= handles
+    common = common_words(programme.sessions)
+    matches = [compile_session(s, title_match=True, wall_tags=["ASNR14"], common=common)
+               for s in programme.sessions]
+    counted = Counter(i for p in posts for i in sessions_of(p.wire(), matches))
+    assert sum(1 for i in range(len(matches)) if counted[i] > 0) >= 28

@@ -17,6 +17,7 @@ from app.programme.belongs import (
     Match,
     PostKeys,
     belongs,
+    common_words,
     compile_session,
     post_keys,
     sessions_of,
@@ -26,5 +27,5 @@ from app.programme.formats import MAX_FILE_BYTES, parse_programme
 from app.programme.model import Programme, ProgrammeError, Session, Speaker
 
 __all__ = ["MAX_FILE_BYTES", "Match", "PostKeys", "Programme", "ProgrammeError", "Session",
-           "Speaker", "belongs", "compile_session", "parse_programme", "post_keys",
+           "Speaker", "belongs", "common_words", "compile_session", "parse_programme", "post_keys",
            "sessions_of", "speaker_key"]

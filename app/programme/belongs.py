@@ -7,7 +7,8 @@ margin (15 minutes by default: the conversation goes on in the corridor) and
 - it is by, or mentions, one of the session's speakers (their handles on its network), or
 - with title matching on, it has one of the keywords of the session's title and its speakers'
   names: their words of four letters or more, less common words and words that name a kind of
-  slot meetings run side by side (`with`, `session`, `workshop`, `room`...) and the wall's
+  slot meetings run side by side (`with`, `session`, `workshop`, `room`...), words in many of
+  the programme's titles (`imaging` at an imaging meeting: `common_words`) and the wall's
   hashtags.
 
 A post may belong to several sessions (parallel sessions sharing a hashtag or a word).
@@ -28,8 +29,8 @@ from typing import Any
 from app.programme.handles import account_keys
 from app.programme.model import Session
 
-__all__ = ["DEFAULT_MARGIN", "STOP_WORDS", "Match", "PostKeys", "belongs", "compile_session",
-           "keywords", "post_keys", "sessions_of", "speaker_key", "words"]
+__all__ = ["DEFAULT_MARGIN", "STOP_WORDS", "Match", "PostKeys", "belongs", "common_words",
+           "compile_session", "keywords", "post_keys", "sessions_of", "speaker_key", "words"]
 
 DEFAULT_MARGIN = timedelta(minutes=15)
 # Words that join others, or name a kind of slot meetings run side by side (three workshops at
@@ -41,6 +42,7 @@ between both but can could does doing down during each every for from further ha
 here how into its just more most much not now off once only other our out over own same
 should some such than that the their them then there these they this those through too
 under until very was were what when where which while who why will with would you your
+beyond without within across along versus toward towards
 session sessions track tracks room rooms hall halls part day days workshop workshops
 introduction intro update updates meeting conference year years new
 """.split())
@@ -71,6 +73,18 @@ def keywords(title: str, ignore: Iterable[str] = ()) -> frozenset[str]:
                      if len(w) >= 4 and not w.isdigit() and w not in skip)
 
 
+def common_words(sessions: Sequence[Session]) -> frozenset[str]:
+    """Return the words too common in this programme's titles to tell sessions apart: those
+    in more than a fifth of the titles, and in at least four (`imaging` at an imaging
+    meeting). A small programme has none."""
+    counts: dict[str, int] = {}
+    for session in sessions:
+        for word in words(session.title):
+            counts[word] = counts.get(word, 0) + 1
+    bound = max(4, len(sessions) / 5)
+    return frozenset(w for w, n in counts.items() if n >= bound)
+
+
 def _tag(value: str) -> str:
     return _fold(value.strip().lstrip("#"))
 
@@ -94,10 +108,11 @@ class Match:
 
 def compile_session(session: Session, *, margin: timedelta = DEFAULT_MARGIN,
                     title_match: bool = False, wall_tags: Iterable[str] = (),
-                    extra_handles: Mapping[str, Iterable[tuple[str, str]]] | None = None
-                    ) -> Match:
-    """Return the session's Match. `wall_tags` (the wall's own hashtags) never count;
-    `extra_handles` adds handles moderators gave speakers, by speaker name (folded)."""
+                    extra_handles: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+                    common: Iterable[str] = ()) -> Match:
+    """Return the session's Match. `wall_tags` (the wall's own hashtags) and `common`
+    (common_words of the programme) are never keywords; `extra_handles` adds handles
+    moderators gave speakers, by speaker_key."""
     ignore = {_tag(t) for t in wall_tags}
     handles = {f"{n}:{h}" for s in session.speakers for n, h in s.handles}
     for speaker in session.speakers:
@@ -108,7 +123,7 @@ def compile_session(session: Session, *, margin: timedelta = DEFAULT_MARGIN,
         hashtags=frozenset(t for t in (_tag(h) for h in session.hashtags) if t and t not in ignore),
         handles=frozenset(handles),
         words=keywords(" ".join([session.title, *(s.name for s in session.speakers)]),
-                       wall_tags) if title_match else frozenset())
+                       [*wall_tags, *common]) if title_match else frozenset())
 
 
 @dataclass(frozen=True)

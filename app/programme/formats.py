@@ -160,7 +160,7 @@ def _vevent(number: int, event: Any, tz: tzinfo | None) -> Session | None:
 def _ical(text: str, tz: tzinfo | None, tz_name: str | None) -> Programme:
     try:
         calendar = icalendar.Calendar.from_ical(text)
-    except (ValueError, KeyError, IndexError, TypeError) as err:
+    except Exception as err:  # the parser's errors are of many kinds; any is "not iCalendar"
         raise ProgrammeError(f"not a valid iCalendar file: {str(err)[:120]}") from None
     named = str(calendar.get("X-WR-TIMEZONE") or "")
     if named:
@@ -171,14 +171,16 @@ def _ical(text: str, tz: tzinfo | None, tz_name: str | None) -> Programme:
     sessions: list[Session] = []
     try:
         events = list(calendar.walk("VEVENT"))
-    except (ValueError, KeyError, TypeError) as err:
+    except Exception as err:  # as above: a malformed calendar, whatever the parser raised
         raise ProgrammeError(f"not a valid iCalendar file: {str(err)[:120]}") from None
     for number, event in enumerate(events, 1):
         if len(sessions) >= MAX_SESSIONS:
             raise ProgrammeError(f"event {number}: more than {MAX_SESSIONS} sessions")
         try:
             found = _vevent(number, event, tz)
-        except (KeyError, TypeError, AttributeError) as err:
+        except ProgrammeError:
+            raise
+        except Exception as err:  # a property the parser could not decode
             raise ProgrammeError(f"event {number}: unreadable ({str(err)[:80]})") from None
         if found is not None:
             sessions.append(found)

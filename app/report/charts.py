@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import datetime
 from xml.etree import ElementTree as ET
 
 # pygal ships no type information.
 import pygal  # type: ignore[import-untyped]
 from pygal.style import Style  # type: ignore[import-untyped]
 
-__all__ = ["SVG_NS", "bar_chart", "data_url", "inert_svg"]
+__all__ = ["SVG_NS", "bar_chart", "data_url", "inert_svg", "room_timeline"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -30,6 +31,15 @@ _STYLE = Style(
     opacity_hover="1", colors=("#0062b8", "#9ec5ea"),
     font_family='"Noto Sans", "DejaVu Sans", sans-serif', label_font_size=13,
     major_label_font_size=13, value_font_size=12, title_font_size=16, legend_font_size=13,
+    guide_stroke_color="#dfe4ee", major_guide_stroke_color="#dfe4ee",
+    guide_stroke_dasharray="none", major_guide_stroke_dasharray="none",
+)
+_STYLE_ROOMS = Style(
+    background="#ffffff", plot_background="#ffffff", foreground="#2b3447",
+    foreground_strong="#121826", foreground_subtle="#d5dbe6", opacity="1", opacity_hover="1",
+    colors=("#0062b8", "#c2410c", "#15803d", "#7e22ce", "#a16207", "#be123c", "#0e7490"),
+    font_family='"Noto Sans", "DejaVu Sans", sans-serif', label_font_size=12,
+    major_label_font_size=12, legend_font_size=13,
     guide_stroke_color="#dfe4ee", major_guide_stroke_color="#dfe4ee",
     guide_stroke_dasharray="none", major_guide_stroke_dasharray="none",
 )
@@ -52,6 +62,24 @@ def bar_chart(labels: list[str], series: list[tuple[str, list[int]]], *, title: 
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)
+    svg: bytes = chart.render()
+    return inert_svg(svg)
+
+
+def room_timeline(rooms: list[tuple[str, list[tuple[datetime, int]]]], *, width: int = 900,
+                  height: int = 340) -> bytes:
+    """Return an inert SVG timeline: one series of dots per room, a dot per session at its
+    start (local time, naive) with its posts. Room names are the programme's text: they are
+    escaped by the XML writer and the SVG is shown as an image, so they cannot run."""
+    chart = pygal.DateTimeLine(
+        style=_STYLE_ROOMS, js=[], no_prefix=True, disable_xml_declaration=True, width=width,
+        height=height, show_legend=True, legend_at_bottom=True, legend_at_bottom_columns=3,
+        stroke=False, dots_size=5, show_x_guides=False, show_y_guides=True,
+        x_value_formatter=lambda d: d.strftime("%d/%m %H:%M"), x_label_rotation=-30,
+        truncate_legend=-1, margin=8, explicit_size=False, min_scale=4, allow_interruptions=True,
+        tooltip_fancy_mode=False, title="")
+    for room, points in rooms:
+        chart.add(room[:40], points)
     svg: bytes = chart.render()
     return inert_svg(svg)
 

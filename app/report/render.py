@@ -8,15 +8,17 @@ so it opens anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from app.report.charts import bar_chart, data_url
+from app.report.charts import bar_chart, data_url, room_timeline
 from app.report.export import csv_text
 
 __all__ = ["FRONTEND", "LANGUAGES", "NETWORKS", "charts", "report_csv", "report_html",
@@ -69,6 +71,10 @@ def _rows(r: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         yield "language", lang["lang"], "posts", lang["posts"]
     for s in r["sources"]:
         yield "network", s["source"], "posts", s["posts"]
+    for s in r.get("sessions", []):
+        key = f"{s['title']} ({s['room']}, {s['start']})"
+        yield "session", key, "posts", s["posts"]
+        yield "session", key, "participants", s["participants"]
     yield "sentence", "", "text", r["sentence"]
 
 
@@ -78,8 +84,9 @@ def report_csv(report: dict[str, Any]) -> str:
 
 
 def charts(report: dict[str, Any]) -> dict[str, str]:
-    """Return the report's charts as `data:` URLs: `days` (posts and original posts per day)
-    and `hours` (posts by hour of the day, in the report's time zone)."""
+    """Return the report's charts as `data:` URLs: `days` (posts and original posts per day),
+    `hours` (posts by hour of the day, in the report's time zone) and, with a programme,
+    `rooms` (each room's sessions on a timeline, by their posts)."""
     days = report["per_day"]
     labels = [f"{d['day'][8:10]}/{d['day'][5:7]}" for d in days]
     every = max(1, len(days) // 16)
@@ -91,7 +98,21 @@ def charts(report: dict[str, Any]) -> dict[str, str]:
                          [("All posts", [h["posts"] for h in hours]),
                           ("Original posts", [h["original_posts"] for h in hours])],
                          title="", every=2)
-    return {"days": data_url(per_day), "hours": data_url(per_hour)}
+    out = {"days": data_url(per_day), "hours": data_url(per_hour)}
+    if report.get("sessions"):
+        out["rooms"] = data_url(room_timeline(_rooms(report)))
+    return out
+
+
+def _rooms(report: dict[str, Any]) -> list[tuple[str, list[tuple[datetime, int]]]]:
+    """Return per room (in the order they first appear by time) each session's start, in the
+    report's time zone and without it (pygal draws naive times), and its posts."""
+    tz = ZoneInfo(report["period"]["timezone"])
+    rooms: dict[str, list[tuple[datetime, int]]] = {}
+    for s in sorted(report["sessions"], key=lambda s: s["start"]):
+        start = datetime.fromisoformat(s["start"]).astimezone(tz).replace(tzinfo=None)
+        rooms.setdefault(s["room"], []).append((start, s["posts"]))
+    return list(rooms.items())
 
 
 def report_html(env: Environment, report: dict[str, Any], *, css: str | None = None,
@@ -104,8 +125,20 @@ def report_html(env: Environment, report: dict[str, Any], *, css: str | None = N
         report=report, charts=charts(report), downloads=downloads or {},
         # Our own stylesheet from the package, not data: marked safe so `>` stays `>`.
         css=Markup(css) if css is not None else None,  # noqa: S704
-        networks=NETWORKS, languages=LANGUAGES,
+        networks=NETWORKS, languages=LANGUAGES, when=_when(report["period"]["timezone"]),
     )
+
+
+def _when(zone: str) -> Callable[[dict[str, Any]], str]:
+    """Return a function writing a session's time in the report's zone: `Sat 17 May 08:00-12:00`."""
+    tz = ZoneInfo(zone)
+
+    def when(session: dict[str, Any]) -> str:
+        start = datetime.fromisoformat(session["start"]).astimezone(tz)
+        end = datetime.fromisoformat(session["end"]).astimezone(tz)
+        return f"{start:%a %d %b %H:%M}\u2013{end:%H:%M}"
+
+    return when
 
 
 def standalone_html(report: dict[str, Any]) -> str:

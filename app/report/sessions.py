@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.clock import aware
-from app.programme import Match, Session, belongs, compile_session, post_keys
+from app.programme import Match, Session, belongs, common_words, compile_session, post_keys
 from app.store import Store, WallInfo
 from app.store.programme import Programmes
 from app.store.stats import logged_posts
@@ -57,9 +57,11 @@ async def session_figures(store: Store, wall: WallInfo, since: datetime | None,
         return []
     c = wall.config
     extra = await Programmes(store).speaker_handles(wall.slug)
-    matches = [compile_session(s, margin=timedelta(minutes=int(c.get("session_margin_min", 15))),
-                               title_match=bool(c.get("title_match")),
-                               wall_tags=c.get("hashtags") or [], extra_handles=extra)
+    common = common_words(stored.programme.sessions)
+    margin = timedelta(minutes=int(c.get("session_margin_min", 15)))
+    matches = [compile_session(s, margin=margin, title_match=bool(c.get("title_match")),
+                               wall_tags=c.get("hashtags") or [], extra_handles=extra,
+                               common=common)
                for s in sessions]
     order = sorted(range(len(sessions)), key=lambda i: matches[i].start)
     starts = [matches[i].start for i in order]

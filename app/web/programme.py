@@ -19,6 +19,7 @@ from app.clock import iso, utcnow
 from app.programme import (
     MAX_FILE_BYTES,
     ProgrammeError,
+    common_words,
     compile_session,
     parse_programme,
     speaker_key,
@@ -67,11 +68,13 @@ def programme_payload(wall: WallInfo, stored: StoredProgramme | None,
     for s in sessions:
         rooms[s.room] = rooms.get(s.room, 0) + 1
     listed = []
+    common = common_words(sessions)
     for s in sessions:
         if room is not None and s.room != room:
             continue
         match = compile_session(s, margin=timedelta(minutes=margin), title_match=title_match,
-                                wall_tags=c.get("hashtags") or [], extra_handles=extra)
+                                wall_tags=c.get("hashtags") or [], extra_handles=extra,
+                                common=common)
         wire = s.wire()
         wire["id"] = wire.pop("key")
         speakers = []
