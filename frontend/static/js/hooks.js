@@ -19,6 +19,8 @@ export const BODY = Object.freeze({
   user: "data-user",               // console: the signed-in moderator's name (template)
   role: "data-role",               // console: "moderator" | "admin" (template)
   moderation: "data-moderation",   // console: "pre" | "post" (template)
+  room: "data-room",               // hall screen / viewer: the programme's room it follows (script)
+  session: "data-session",         // hall screen / viewer: the id of the session followed now (script)
 });
 
 /** Attributes on each post card. */
@@ -31,6 +33,7 @@ export const CARD = Object.freeze({
   placed: "data-placed",           // hall screen: has a place, so moves are animated
   time: "data-time",               // on <time>: ISO instant, re-rendered every 30 s
   text: "data-post-text",          // the element holding the post's text tokens
+  inSession: "data-in-session",    // present when the post belongs to the session followed now
 });
 
 /** Element ids. */
@@ -50,6 +53,16 @@ export const ID = Object.freeze({
   join: "join-in",                 // viewer: "post to #TAG" on each network the wall follows
   mastodonForm: "mastodon-server", // viewer: the form asking for the reader's Mastodon server
   announcerToggle: "announcer-toggle", // viewer: pause / resume the spoken announcements
+  sessionStrip: "session-strip",   // hall screen: the session on in its room, or the next one
+  watch: "watch",                  // viewer: the form choosing a room or a session to follow
+  watchSelect: "watch-select",     // viewer: its <select> (value "", "room:NAME" or "session:ID")
+  nowIn: "now-in",                 // viewer: "Now in Hall 210: ..." beside the stream
+});
+
+/** Parts of the hall screen's session strip (#session-strip), by data-part. */
+export const STRIP = Object.freeze({
+  part: "data-part",               // "label" | "title" | "speakers" | "time"
+  state: "data-state",             // on the strip: "now" | "next"
 });
 
 /** Values of body[data-connection]. */

@@ -175,12 +175,17 @@ export class GridLayout {
     this.#schedule();
   }
 
-  /** Fill the screen at once: pinned posts first (top left), then the others, newest first. */
+  /**
+   * Fill the screen at once: pinned posts first (top left), then the posts of the session on in
+   * the hall's room (the pacer's priority), then the others, newest first.
+   */
   #placeAll(cards) {
     const { columns, gap, height } = this.g;
     const waiting = new Set(this.pacer.waitingIds());
+    const rest = cards.filter((c) => !c.hasAttribute(CARD.pinned) && !waiting.has(c.getAttribute(CARD.postId)));
+    const first = (c) => this.pacer.priority(c.getAttribute(CARD.postId));
     const order = [...cards.filter((c) => c.hasAttribute(CARD.pinned)),
-      ...cards.filter((c) => !c.hasAttribute(CARD.pinned) && !waiting.has(c.getAttribute(CARD.postId)))];
+      ...rest.filter(first), ...rest.filter((c) => !first(c))];
     for (const card of cards) if (waiting.has(card.getAttribute(CARD.postId))) this.#hide(card);
     // All writes, then all reads: one layout for however many cards are new.
     const unknown = order.filter((card) => !this.sizes.has(card));
@@ -235,7 +240,8 @@ export class GridLayout {
     if (pinned.length > 0) this.pacer.add(pinned);
     // A quiet wall does not keep a hole: the newest post not on screen takes it, in its turn.
     if (freed && this.pacer.size === 0) {
-      const spare = cards.find((c) => !this.slots.has(c.getAttribute(CARD.postId)));
+      const free = (c) => !this.slots.has(c.getAttribute(CARD.postId));
+      const spare = cards.find((c) => free(c) && this.pacer.priority(c.getAttribute(CARD.postId))) || cards.find(free);
       if (spare) this.pacer.add([spare.getAttribute(CARD.postId)]);
     }
     for (const card of cards) if (!this.slots.has(card.getAttribute(CARD.postId))) this.#hide(card);

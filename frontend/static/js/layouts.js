@@ -81,10 +81,11 @@ function paceBadge(doc, win) {
 }
 
 export class Layouts {
-  constructor(container, { win = globalThis, doc = globalThis.document } = {}) {
+  /** `priority(id)`: posts that go first (the session on in the hall's room; session.js). */
+  constructor(container, { win = globalThis, doc = globalThis.document, priority = () => false } = {}) {
     this.body = doc.body;
     this.container = container;
-    this.pacer = new Pacer({ onChange: paceBadge(doc, win) });
+    this.pacer = new Pacer({ onChange: paceBadge(doc, win), priority });
     const opts = { win, doc, pacer: this.pacer };
     this.byName = {
       grid: new SwitchableGrid(container, opts),

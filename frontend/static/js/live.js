@@ -1,8 +1,10 @@
 // Remote viewer entry: a single column (an ARIA feed), links to the originals, new posts
 // announced politely (pausable), "post to #TAG" links, and keys to move post to post.
 import { startPage } from "./page.js";
-import { ID } from "./hooks.js";
+import { BODY, ID } from "./hooks.js";
 import { wireJoin } from "./join.js";
+import { Watch } from "./watch.js";
+import { fetchJson } from "./session.js";
 
 export const VIEWER_CAP = 200;
 const ANNOUNCE_KEY = "tweetwall:announce";
@@ -29,8 +31,12 @@ new MutationObserver((records) => {
 }).observe(feedBox, { childList: true });
 const focusedId = () => document.activeElement?.closest?.("[data-post-id]")?.getAttribute("data-post-id") ?? null;
 
+// Follow a room or a session of the programme ("watch Hall 210"); its posts stay too.
+let watch = null;
 const page = startPage({ hall: false, cap: VIEWER_CAP, announce: true,
-  keep: (id) => onScreen.has(id) || focusedId() === id });
+  keep: (id) => onScreen.has(id) || focusedId() === id,
+  onWall: (wall) => watch && watch.wall(wall) });
+watch = new Watch({ doc: document, slug: document.body.getAttribute(BODY.slug), view: page.view, fetchJson });
 globalThis.tweetwall = page;
 
 // Announcements on or off, remembered.
@@ -51,6 +57,8 @@ if (toggle) {
 }
 
 wireJoin(document, () => page.feed.wall);
+
+watch.start();
 
 // j / k and Page Down / Page Up (the ARIA feed pattern) move between posts; Tab still walks
 // every link.

@@ -24,12 +24,18 @@ export function changeGapMs(dwellMs, slots = 9) {
   return Math.max(1000, Math.min(3000, dwellMs / Math.max(1, slots / 2)));
 }
 
-/** Posts waiting for their turn on a hall screen, oldest first, and the count of those skipped. */
+/**
+ * Posts waiting for their turn on a hall screen, oldest first, and the count of those skipped.
+ * `priority(id)` names posts that go before the others (the session on in the hall's room,
+ * programme.js): they wait in their own arrival order ahead of the rest, and a burst skips the
+ * others first. Without it every post is equal, as before.
+ */
 export class Pacer {
-  constructor({ maxWaiting = MAX_WAITING, keep = KEEP_AFTER_SKIP, onChange = () => {} } = {}) {
+  constructor({ maxWaiting = MAX_WAITING, keep = KEEP_AFTER_SKIP, onChange = () => {}, priority = () => false } = {}) {
     this.maxWaiting = maxWaiting;
     this.keep = keep;
     this.onChange = onChange;
+    this.priority = priority;
     this.queue = [];              // ids, oldest first
     this.skipped = 0;             // posts skipped since the page opened
     this.skippedIds = new Set();  // the latest of them
@@ -48,18 +54,50 @@ export class Pacer {
     return [...this.queue];
   }
 
-  /** Queue `ids` (oldest first); past the bound, skip ahead to the newest. Return skipped ids. */
+  /**
+   * Queue `ids` (oldest first), a priority post after the priority posts already waiting;
+   * past the bound, skip ahead to the newest, the others before any priority post. Return
+   * the skipped ids.
+   */
   add(ids) {
     let added = false;
     for (const id of ids) {
       if (this.queue.includes(id)) continue;
-      this.queue.push(id);
+      if (this.priority(id)) {
+        const at = this.queue.findIndex((q) => !this.priority(q));
+        this.queue.splice(at < 0 ? this.queue.length : at, 0, id);
+      } else {
+        this.queue.push(id);
+      }
       added = true;
     }
-    const skipped = this.queue.length > this.maxWaiting ? this.queue.splice(0, this.queue.length - this.keep) : [];
+    const skipped = this.queue.length > this.maxWaiting ? this.#skipAhead(this.queue.length - this.keep) : [];
     if (skipped.length > 0) this.#count(skipped);
     if (added || skipped.length > 0) this.onChange(this);
     return skipped;
+  }
+
+  /** Take `count` ids off the queue to skip: the oldest others, then the oldest priority posts. */
+  #skipAhead(count) {
+    const others = this.queue.filter((id) => !this.priority(id));
+    const gone = new Set(others.slice(0, count));
+    for (const id of this.queue) {
+      if (gone.size >= count) break;
+      gone.add(id);
+    }
+    const skipped = this.queue.filter((id) => gone.has(id));
+    this.queue = this.queue.filter((id) => !gone.has(id));
+    return skipped;
+  }
+
+  /** Put priority posts first again (the session on in the room changed), each group in order. */
+  reorder() {
+    const first = this.queue.filter((id) => this.priority(id));
+    const next = [...first, ...this.queue.filter((id) => !this.priority(id))];
+    if (next.some((id, i) => id !== this.queue[i])) {
+      this.queue = next;
+      this.onChange(this);
+    }
   }
 
   /** Count `ids` as skipped without queueing them (posts dropped before they could wait). */

@@ -28,7 +28,7 @@ export class FeedView {
    * posts that cannot be rendered.
    */
   constructor(root, { hall = false, announce = false, layout = null, minIntervalMs = 0,
-    warn = (...a) => console.warn(...a), win = globalThis } = {}) {
+    warn = (...a) => console.warn(...a), win = globalThis, afterRender = () => {} } = {}) {
     this.doc = root;
     this.body = root.body;
     this.container = root.getElementById(ID.feed);
@@ -49,6 +49,14 @@ export class FeedView {
     this.warn = warn;
     this.cards = new Map();        // id -> {post, el}
     this.everLive = false;
+    this.filter = null;            // viewer following a room or a session: which posts to show
+    this.afterRender = afterRender; // e.g. mark the cards of the session on now (session.js)
+  }
+
+  /** Show only the posts for which `filter(post)` is true (null: all), from the next frame. */
+  setFilter(filter) {
+    this.filter = filter;
+    if (this.feed) this.update(this.feed, { reset: true, added: new Set(), removed: false, changed: true, wall: false, announcement: false });
   }
 
   /**
@@ -109,7 +117,11 @@ export class FeedView {
     this.pending = null;
     this.lastRender = this.win.performance.now();
     const feed = this.feed;
-    if (change.changed) this.#render(feed.posts(), change);
+    if (change.changed) {
+      const posts = feed.posts();
+      this.#render(this.filter ? posts.filter(this.filter) : posts, change);
+      this.afterRender();
+    }
     if (!this.hall && this.container) this.container.setAttribute("aria-busy", "false");
     if (change.wall && feed.wall) this.#wall(feed.wall);
     if (change.announcement) this.showAnnouncement();
