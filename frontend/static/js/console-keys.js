@@ -18,6 +18,8 @@ export const SHORTCUTS = Object.freeze([
   { keys: ["Tab"], command: "switch", short: "queue ⇄ wall", label: "Switch between queue and wall", show: "Tab" },
   { keys: ["/"], command: "filter", short: "filter", label: "Filter the queue", show: "/" },
   { keys: ["o"], command: "open", short: "open original", label: "Open the original post", show: "o" },
+  { keys: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"], command: "category", short: "category",
+    label: "Give the selected post's author a category (the numbers below); 0 takes it away", show: "1–9" },
   { keys: ["?"], command: "help", short: "all shortcuts", label: "Show these shortcuts", show: "?" },
 ]);
 

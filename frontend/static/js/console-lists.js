@@ -21,7 +21,8 @@ export function readOrder(win = globalThis) {
  * The lists of a console `ctx` ({doc, state}). `onAction(action, id)` gets the item buttons'
  * actions; `onQueueSize(n)` the queue's size after each render.
  */
-export function createLists({ doc, state }, { onAction, onQueueSize = () => {}, win = globalThis }) {
+export function createLists({ doc, state }, { onAction, onQueueSize = () => {}, win = globalThis,
+  onSelect = () => {}, afterRender = () => {} }) {
   const $ = (id) => doc.getElementById(id);
   const { queue, wall, hiddenLocally } = state;
   let selectAfterLoad = null;   // a post coming back to the queue (an undo), to select when it shows
@@ -32,6 +33,7 @@ export function createLists({ doc, state }, { onAction, onQueueSize = () => {}, 
       box: $(CONSOLE_ID.queue),
       view: new ListView($(CONSOLE_ID.queue), {
         idPrefix: "q",
+        onSelect: () => state.active === "queue" && onSelect(),
         build: (id) => {
           const item = queue.get(id);
           return buildItem(item.post, { kind: "queue", reason: item.reason, pendingMode: state.preMode });
@@ -51,6 +53,7 @@ export function createLists({ doc, state }, { onAction, onQueueSize = () => {}, 
       box: $(CONSOLE_ID.wall),
       view: new ListView($(CONSOLE_ID.wall), {
         idPrefix: "w",
+        onSelect: () => state.active === "wall" && onSelect(),
         build: (id) => buildItem(wall.byId.get(id), { kind: "wall" }),
       }),
       ids: () => wall.ids.filter((id) => !hiddenLocally.has(id) && matches(wall.byId.get(id), "", state.filter)),
@@ -82,6 +85,7 @@ export function createLists({ doc, state }, { onAction, onQueueSize = () => {}, 
     list.empty.hidden = ids.length > 0;
     list.count.textContent = String(Math.max(0, list.total()));
     if (name === "queue") onQueueSize(queue.size);
+    afterRender(name);
   }
 
   function setActive(name, { focus = true } = {}) {
@@ -90,6 +94,7 @@ export function createLists({ doc, state }, { onAction, onQueueSize = () => {}, 
     const list = lists[name];
     if (list.view.selected === null && list.last.length > 0) list.view.select(list.last[0]);
     if (focus) list.view.focus();
+    onSelect();
   }
 
   function showOrder() {

@@ -14,8 +14,11 @@ export function troubled(s) {
   return Number.isFinite(s.age_s) && s.age_s > SILENT_S;
 }
 
-/** Return one list row for a named screen `s` ({name, connected, ...its last health report}). */
-export function screenRow(s) {
+/**
+ * Return one list row for a named screen `s` ({name, room, connected, ...its last health
+ * report}); with `rooms` (an admin's console), a select putting it in a room of the programme.
+ */
+export function screenRow(s, rooms = null) {
   const age = Number(s.age_s);
   const reported = Number.isFinite(age);
   const li = el("li", `row ${CONSOLE_CLASS.screen}`);
@@ -39,15 +42,28 @@ export function screenRow(s) {
   if (s.connected === false) when = "offline";
   else if (reported) when = age > SILENT_S ? `silent ${Math.round(age)} s` : `${Math.round(age)} s ago`;
   li.append(main, el("span", "row__time", when));
+  if (s.room) main.append(el("span", "row__sub", `in ${s.room}`));
+  if (rooms !== null && Number.isInteger(s.id)) {
+    const pick = el("select", "row__select");
+    pick.setAttribute(CONSOLE_ATTR.roomFor, String(s.id));
+    pick.setAttribute("aria-label", `Room of ${s.name || "this screen"}`);
+    const names = [...new Set([...rooms, ...(s.room ? [s.room] : [])])];
+    pick.append(el("option", "", "Whole wall"), ...names.map((r) => el("option", "", r)));
+    pick.options[0].value = "";
+    for (const o of Array.from(pick.options).slice(1)) o.value = o.textContent;
+    pick.value = s.room || "";
+    li.append(pick);
+  }
   if (s.epoch) li.title = `epoch ${s.epoch}`;
   return li;
 }
 
-/** Show the named screens in #screens, one row each. */
-export function renderScreens(doc, list) {
+/** Show the named screens in #screens, one row each (not while a room select has the focus). */
+export function renderScreens(doc, list, rooms = null) {
   const box = doc.getElementById(CONSOLE_ID.screens);
   if (!box || !Array.isArray(list)) return;
-  const rows = list.filter((s) => s && typeof s === "object").map(screenRow);
+  if (box.contains(doc.activeElement) && doc.activeElement !== box) return;
+  const rows = list.filter((s) => s && typeof s === "object").map((s) => screenRow(s, rooms));
   if (rows.length === 0) rows.push(el("li", "rows__empty", "No named screen yet."));
   box.replaceChildren(...rows);
 }
@@ -59,8 +75,26 @@ export function renderScreens(doc, list) {
  */
 export function createScreens({ doc, api, slug, say }) {
   const $ = (id) => doc.getElementById(id);
+  const admin = $(CONSOLE_ID.wallLook) !== null;
+  let rooms = admin ? [] : null;   // the programme's rooms, for the admin's room selects
+  const loadRooms = async () => {
+    const r = await api.request("GET", `/api/v1/walls/${encodeURIComponent(slug)}/programme`);
+    if (admin && r.ok && Array.isArray(r.data?.rooms)) rooms = r.data.rooms.map((x) => String(x.name));
+  };
+  if (admin) loadRooms();
   wireWallControls(doc, api, slug, (text, tone) => say(text, tone, 3000));
   wireScreenForm(doc, api, slug, (text, tone) => say(text, tone, 5000));
+  wireProgramme(doc, slug, (text, tone) => say(text, tone, 6000), loadRooms);
+  $(CONSOLE_ID.screens)?.addEventListener("change", async (event) => {
+    const pick = event.target.closest?.(`select[${CONSOLE_ATTR.roomFor}]`);
+    if (!pick) return;
+    const id = pick.getAttribute(CONSOLE_ATTR.roomFor);
+    const r = await api.request("PUT", `/api/v1/walls/${encodeURIComponent(slug)}/screens/${id}/room`,
+      { room: pick.value || null });
+    say(r.ok ? `${r.data.name}: ${r.data.room ? `in ${r.data.room}` : "the whole wall"}.` : `Could not set the room: ${r.detail}`,
+      r.ok ? "ok" : "error", 4000);
+    pick.blur();
+  });
   return {
     show(list) {
       if (!Array.isArray(list)) return;
@@ -72,9 +106,46 @@ export function createScreens({ doc, api, slug, say }) {
       box.classList.toggle(CONSOLE_CLASS.alert, trouble.length > 0);
       box.title = `${connected.length} of ${list.length} named screen(s) connected`
         + (trouble.length > 0 ? `; ${trouble.length} offline or silent for over ${SILENT_S} s` : "");
-      renderScreens(doc, list);
+      renderScreens(doc, list, rooms);
     },
   };
+}
+
+/**
+ * Wire the admin's programme upload: the file goes as it is (PUT, its own content type); the
+ * answer says how many sessions came in, or the server's one line naming the entry that is wrong.
+ */
+export function wireProgramme(doc, slug, say, loaded = () => {}) {
+  const form = doc.getElementById(CONSOLE_ID.programmeForm);
+  if (!form) return;
+  const input = doc.getElementById(CONSOLE_ID.programmeFile);
+  const status = doc.getElementById(CONSOLE_ID.programmeStatus);
+  const TYPES = { json: "application/json", ics: "text/calendar", ical: "text/calendar", csv: "text/csv" };
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const ext = file.name.toLowerCase().split(".").pop();
+    let text;
+    let ok = false;
+    try {
+      const r = await fetch(`/api/v1/walls/${encodeURIComponent(slug)}/programme?name=${encodeURIComponent(file.name)}`, {
+        method: "PUT", credentials: "same-origin", body: file,
+        headers: { accept: "application/json", "content-type": TYPES[ext] || "application/octet-stream" },
+      });
+      const data = await r.json().catch(() => null);
+      ok = r.ok;
+      text = r.ok
+        ? `${data.sessions} sessions in ${data.rooms.length} rooms (${data.added} new, ${data.changed} changed, ${data.removed} removed).`
+        : `Not imported: ${data && typeof data.detail === "string" ? data.detail : `error ${r.status}`}`;
+    } catch {
+      text = "Not imported: the server could not be reached.";
+    }
+    status.textContent = text;
+    status.hidden = false;
+    say(text, ok ? "ok" : "error");
+    if (ok) loaded();
+  });
 }
 
 /** Wire the admin's layout and theme selects and the reload button; report through `say`. */

@@ -5,7 +5,10 @@ import { CONSOLE_ID, CONSOLE_SEL } from "./hooks.js";
 import { el } from "./card.js";
 import { SHORTCUTS, commandFor } from "./console-keys.js";
 
-/** Draw the keys and send each command to `commands[command]()` ("help" is handled here). */
+/**
+ * Draw the keys and send each command to `commands[command](event)` ("help" is handled here;
+ * "category" reads the digit from the event).
+ */
 export function wireShortcuts(doc, commands) {
   const $ = (id) => doc.getElementById(id);
   const all = { help: () => $(CONSOLE_ID.help).showModal(), ...commands };
@@ -22,6 +25,6 @@ export function wireShortcuts(doc, commands) {
     const command = commandFor(event);
     if (command === null || !all[command]) return;
     event.preventDefault();
-    all[command]();
+    all[command](event);
   });
 }

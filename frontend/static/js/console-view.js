@@ -5,7 +5,7 @@
 import { CARD, CONSOLE_ATTR, CONSOLE_CLASS, CONSOLE_SEL } from "./hooks.js";
 import { buildCard, el } from "./card.js";
 import { fullTime, relativeTime } from "./format.js";
-import { reasonParts, reasonTone } from "./console-queue.js";
+import { authorKey, reasonParts, reasonTone } from "./console-queue.js";
 
 const NOTE_MS = 2500;
 
@@ -29,6 +29,9 @@ export function buildItem(post, { kind, reason = null, pendingMode = false }) {
   const li = el("li", `item item--${kind}`);
   li.setAttribute("tabindex", "-1");
   li.setAttribute(CONSOLE_ATTR.itemId, post.id);
+  // Whose post it is: the Categories box flags each item with its author's category.
+  const author = authorKey(post);
+  if (author) li.setAttribute(CONSOLE_ATTR.author, author);
   const flags = el("div", "item__flags");
   if (kind === "queue") {
     const parts = reasonParts(reason);
@@ -67,8 +70,9 @@ export function buildItem(post, { kind, reason = null, pendingMode = false }) {
  * `notes` has words for it ("hidden by bob") stays for a moment, greyed, with those words.
  */
 export class ListView {
-  constructor(container, { build, idPrefix }) {
+  constructor(container, { build, idPrefix, onSelect = () => {} }) {
     this.container = container;
+    this.onSelect = onSelect;        // the selection moved (the Categories box follows it)
     this.build = build;              // (id) -> {li, version} for a new or changed item
     this.idPrefix = idPrefix;
     this.nodes = new Map();          // id -> {li, version}
@@ -150,6 +154,7 @@ export class ListView {
     } else if (had) {
       this.container.focus({ preventScroll: true });
     }
+    this.onSelect(id);
   }
 
   /** Give the keyboard to this list: its selected item, or the list itself when empty. */

@@ -9,7 +9,9 @@
 //   audit      console-audit.js     the Activity box
 //   blocks     console-blocks.js    the Blocks box
 //   announce   console-announce.js  the Announcements box
-//   screens    console-screens.js   the Screens box, the admin's layout / theme / reload
+//   screens    console-screens.js   the Screens box, the admin's layout / theme / reload, the
+//                                   programme's upload and each screen's room
+//   categories console-categories.js the Categories box, keys 1-9, each item's category flag
 //   header     console-header.js    counts, sources, connection badge, logout
 //   keys       console-shortcuts.js the key strip, the help overlay, keydown -> command
 
@@ -26,6 +28,7 @@ import { createAudit } from "./console-audit.js";
 import { createBlocks } from "./console-blocks.js";
 import { createAnnouncements } from "./console-announce.js";
 import { createScreens } from "./console-screens.js";
+import { createCategories } from "./console-categories.js";
 import { createHeader } from "./console-header.js";
 import { wireShortcuts } from "./console-shortcuts.js";
 import { toast } from "./console-view.js";
@@ -59,11 +62,15 @@ export function startConsole(doc = document, { win = globalThis } = {}) {
   const audit = createAudit(ctx);
   const announcements = createAnnouncements(ctx);
   let decisions = null;
+  let categories = null;
   const lists = createLists(ctx, {
     onAction: (action, id) => decisions.act(action, id),
     onQueueSize: (size) => header.pending(size),
+    onSelect: () => categories && categories.follow(),
+    afterRender: () => categories && categories.paint(),
     win,
   });
+  categories = createCategories(ctx, { selectedPost: () => lists.post(lists.active, lists.selected()) });
   const blocks = createBlocks(ctx, { onHidden: (ids) => lists.hideAll(ids) });
   const live = createLive(ctx, { lists, audit, blocks, announcements, header });
   decisions = createDecisions(ctx, { lists, blocks, reloadQueue: live.reloadQueue });
@@ -79,6 +86,7 @@ export function startConsole(doc = document, { win = globalThis } = {}) {
     switch: () => lists.switchList(),
     filter: () => lists.focusFilter(),
     open: () => lists.openOriginal(),
+    category: (event) => categories.key(event),
     leave: () => lists.leaveField(),
   });
 
@@ -90,7 +98,8 @@ export function startConsole(doc = document, { win = globalThis } = {}) {
   });
   const mod = connectModFeed({
     path: body.getAttribute(BODY.modWsPath),
-    load: () => Promise.all([live.loadQueue(), audit.load(), blocks.load(), announcements.load(), header.refresh()]),
+    load: () => Promise.all([live.loadQueue(), audit.load(), blocks.load(), announcements.load(), header.refresh(),
+      categories.load()]),
     onItems: live.onModItems,
     onStatus: (s) => header.status("mod", s),
   });

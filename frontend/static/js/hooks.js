@@ -112,6 +112,14 @@ export const CONSOLE_ID = Object.freeze({
   screenUrl: "screen-url",         // the new screen's URL, shown once
   screenUrlValue: "screen-url-value",
   activity: "activity",            // every moderator's decisions, newest first, [data-decision-id]
+  categoryForm: "category-form",   // the Categories box: the selected post's author and a select
+  categoryWho: "category-who",     // whose category the select shows
+  categorySelect: "category-select", // "" (none) or a category of the wall
+  categoryError: "category-error", // the server's words when it refuses a category (422)
+  uncategorised: "uncategorised",  // uncategorised accounts, most posts first, each with a select
+  programmeForm: "programme-form", // admins only: upload the programme (schedule.json, .ics, .csv)
+  programmeFile: "programme-file",
+  programmeStatus: "programme-status",
   keys: "keys",                    // the strip of shortcuts at the bottom
   toasts: "toasts",                // .toast.toast--ok|info|warn|error [data-tone]
   help: "help",                    // <dialog> of every shortcut
@@ -138,6 +146,10 @@ export const CONSOLE_ATTR = Object.freeze({
   state: "data-state",             // #console-conn: "connecting" | "live" | "stale"; a source: its state
   tone: "data-tone",               // a toast: "ok" | "info" | "warn" | "error"
   silent: "data-silent",           // a screen row: not connected, or no report for over a minute
+  author: "data-author",           // on each list item: its post's author, `{source}:{author id}`
+  category: "data-category",       // on an item's category flag: the author's category
+  account: "data-account",         // on a select of #uncategorised: the account it sets
+  roomFor: "data-room-for",        // admins: a screen row's room select, the screen's id
 });
 
 /** The moderator console: class names that scripts toggle or tests look for. */
@@ -147,6 +159,7 @@ export const CONSOLE_CLASS = Object.freeze({
   alert: "count--alert",           // #count-screens-box when a screen has been silent
   toast: "toast",                  // every toast; with toast--{tone}
   screen: "row--screen",           // a hall screen's row in #screens
+  categoryFlag: "flag--category",  // an item's flag naming its author's category
 });
 
 /** Every selector string the console's scripts use, built from the hooks above. */
