@@ -165,7 +165,8 @@ def demo(config: ConfigOpt = None, host: HostOpt = None, port: PortOpt = None) -
     password = _accounts(settings, _demo_login)
     _demo_categories(settings)
     room = _demo_programme(settings)
-    in_room = ([f"  In {room}:  {{base}}/walls/{slug}?room={quote(room)}  (the session on now)"]
+    label = f"In {room}:"
+    in_room = ([f"  {label:<15}{{base}}/walls/{slug}?room={quote(room)}  (its session on now)"]
                if room else [])
     _run(settings, [
         "tweetwall demo: a replay of a nine-day meeting, a new post every few seconds.",

@@ -127,11 +127,13 @@ def bundled_programme() -> Programme:
 
 def shifted(programme: Programme, anchor: str, now: datetime) -> Programme:
     """Return the programme moved in time so that `now` is DEMO_INTO after the start of the
-    session `anchor` (every session by the same amount, to the minute; zones kept)."""
+    session `anchor` (every session by the same amount, to the minute). Its time zone is
+    dropped: moved to the present, the meeting happens wherever the demo runs, so screens
+    write its times in their own zone, like their clock."""
     start = next(s.start for s in programme.sessions if s.key == anchor)
     delta = now - DEMO_INTO - start
     delta -= timedelta(seconds=delta.total_seconds() % 60)
-    return dataclasses.replace(programme, sessions=tuple(
+    return dataclasses.replace(programme, timezone=None, sessions=tuple(
         dataclasses.replace(s, start=s.start + delta, end=s.end + delta)
         for s in programme.sessions))
 
