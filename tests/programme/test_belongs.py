@@ -78,7 +78,8 @@ def test_moderators_handles_join_the_programmes() -> None:
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_the_browser_module_agrees_with_the_rule(tmp_path: Path) -> None:
     """programme.js gives every row of the table the same answer, from the match the API
-    sends (Match.wire())."""
+    sends (Match.wire()); the same node run pins the Pacer's priority for the session's
+    posts (they wait first, a burst skips the others first)."""
     rows = [{"name": c["name"], "post": c["post"], "belongs": c["belongs"],
              "match": _match(c["title_match"]).wire()} for c in TABLE["cases"]]
     table = tmp_path / "rows.json"
