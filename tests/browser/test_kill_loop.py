@@ -151,3 +151,48 @@ def test_kill_9_loses_nothing_acknowledged_at_length(database: str, loop_thread:
     figures = kill_loop(50, database, loop_thread, open_page, tmp_path)
     _record(database.split("+")[0] + "-50", figures)
     assert figures["kills"] == 50, figures
+
+
+# Jitter draws for the page: the real Math.random until the test sets `__draws`, then those
+# values in turn, then 0.9.
+DRAWS_JS = """
+(() => {
+  const real = Math.random;
+  Math.random = () => window.__draws ? (window.__draws.length ? window.__draws.shift() : 0.9)
+                                     : real();
+})();
+"""
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "frontend/static/js/transport.js: the retry delay is full jitter under a ceiling that "
+    "doubles with every failed dial up to 30 s, so a few quick failed dials during a short "
+    "outage put the next dial up to 30 s away and a hall screen stays stale long after the "
+    "server is back (the 50-kill loop on SQLite once waited over 10 s); the ceiling for a "
+    "server that went away should stay within a few seconds"))
+def test_a_screen_is_live_within_10_s_of_a_short_outage_whatever_its_jitter(
+    browser: Any, tmp_path: Path
+) -> None:
+    """The server is SIGKILLed and back within a few seconds; whatever the page's jitter draws
+    (here six short ones while the server is down, then long ones), the hall screen is live
+    again within 10 s of the server being ready."""
+    replay = write_posts(tmp_path / "posts.jsonl", [make_post(n) for n in range(5)])
+    workdir = tmp_path / "server"
+    workdir.mkdir()
+    server = ServerProcess(workdir, wall_toml(replay, min_gap_s=30, max_gap_s=30, backfill=5,
+                                              loop=False)).start()
+    context = browser.new_context(viewport=HALL)
+    try:
+        context.add_init_script(DRAWS_JS)
+        page = context.new_page()
+        page.goto(f"{server.url}/walls/t")
+        page.wait_for_selector("body[data-connection=live]", state="attached")
+        page.evaluate("() => { window.__draws = [0.05, 0.05, 0.05, 0.05, 0.05, 0.05]; }")
+        server.stop(kill=True)
+        page.wait_for_function("() => window.__draws.length === 0", timeout=15_000)
+        server.start()
+        page.wait_for_selector("body[data-connection=live]", state="attached",
+                               timeout=LIVE_WITHIN_S * 1000)
+    finally:
+        context.close()
+        server.stop()
