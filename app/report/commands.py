@@ -2,9 +2,9 @@
 
 Each opens the store of the settings, does its work and closes it. `import` without a file
 takes the bundled meeting and gives its accounts the categories shipped beside it
-(app/data/meeting/categories.json) and the wall its programme (programme.json); `demo` does
-that too when the demo wall replays it, with the programme moved to the demo's clock.
-`programme import` reads a programme file onto a wall.
+(app/data/meeting/categories.json); `demo` does that too when the demo wall replays it, and
+gives it the meeting's programme moved to the demo's clock. `programme import` reads a
+programme file onto a wall.
 """
 
 from __future__ import annotations
@@ -104,17 +104,15 @@ async def give_bundled_categories(store: Store, slug: str) -> int:
 async def import_file(settings: Settings, slug: str, path: Path, *, bundled: bool,
                       fallback: WallConfig | None = None) -> tuple[ImportResult, int]:
     """Import the JSONL file onto the wall with progress on stderr; for the `bundled` meeting
-    also give its categories and its programme. Returns what was imported and how many
-    accounts got a category. Raises NoWall, OSError, CategoryError."""
+    also give its categories (its programme is `tweetwall programme import SLUG
+    app/data/meeting/programme.json`). Returns what was imported and how many accounts got a
+    category. Raises NoWall, OSError, CategoryError."""
     async with _store(settings) as store:
         await ensure_wall(store, settings, slug, fallback)
         with ImportProgress(path.name) as shown:
             result = await import_archive(Admission(store), slug, path,
                                           progress=shown.advance, bad_line=shown.bad)
         given = await give_bundled_categories(store, slug) if bundled else 0
-        if bundled:
-            await Programmes(store).replace(slug, bundled_programme(), source="programme.json",
-                                            actor=ACTOR)
     return result, given
 
 
