@@ -13,7 +13,8 @@ const TICK_MS = 1000;
 const REFRESH_MS = 5 * 60_000;
 
 function clock(ms, timeZone) {
-  const opts = { hour: "2-digit", minute: "2-digit", hour12: false };
+  // As the header's clock writes the time (page.js): the locale says 12 or 24 hours.
+  const opts = { hour: "numeric", minute: "2-digit" };
   try {
     return new Intl.DateTimeFormat(undefined, { ...opts, timeZone: timeZone || undefined }).format(ms);
   } catch {

@@ -11,7 +11,7 @@ import { cleanText } from "./format.js";
 const TICK_MS = 30_000;
 
 function when(ms, timeZone) {
-  const opts = { weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false };
+  const opts = { weekday: "short", hour: "numeric", minute: "2-digit" };
   try {
     return new Intl.DateTimeFormat(undefined, { ...opts, timeZone: timeZone || undefined }).format(ms);
   } catch {
