@@ -164,12 +164,6 @@ DRAWS_JS = """
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "frontend/static/js/transport.js: the retry delay is full jitter under a ceiling that "
-    "doubles with every failed dial up to 30 s, so a few quick failed dials during a short "
-    "outage put the next dial up to 30 s away and a hall screen stays stale long after the "
-    "server is back (the 50-kill loop on SQLite once waited over 10 s); the ceiling for a "
-    "server that went away should stay within a few seconds"))
 def test_a_screen_is_live_within_10_s_of_a_short_outage_whatever_its_jitter(
     browser: Any, tmp_path: Path
 ) -> None:

@@ -6,7 +6,9 @@ import { CONNECTION } from "./hooks.js";
 
 export const RULES = Object.freeze({
   baseDelayMs: 500,        // first retry waits up to this (full jitter)
-  maxDelayMs: 30_000,      // doubling stops here
+  // Doubling stops here: a screen whose server was away for a moment is back within a few
+  // seconds of it, and full jitter still spreads thousands of phones over that window.
+  maxDelayMs: 5_000,
   staleAfterMs: 35_000,    // no frame (heartbeats come every <= 15 s) for this long: stale
   slowClientDelayMs: 1_000, // close 1013 (dropped as a slow client): come back soon
   refusedDelayMs: 60_000,   // close 1008/4403 (refused, e.g. bad origin): back off long
@@ -131,7 +133,8 @@ export function connect({
     if (stopped) return;
     let delay;
     if (code !== null && REFUSED.has(code)) {
-      delay = rules.refusedDelayMs + backoffDelay(0, random, { ...rules, baseDelayMs: rules.refusedDelayMs / 2 });
+      const spread = rules.refusedDelayMs / 2;
+      delay = rules.refusedDelayMs + backoffDelay(0, random, { ...rules, baseDelayMs: spread, maxDelayMs: spread });
       setState(CONNECTION.stale);
     } else if (code === SLOW_CLIENT) {
       delay = Math.floor(random() * rules.slowClientDelayMs);
