@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import resource
 import tempfile
@@ -40,6 +41,39 @@ from workload import Publisher, text_bytes_for  # bench/workload.py, beside this
 
 from app.events import PostEvent
 from app.models import Post
+
+
+class GcPauses:
+    """How long Python's cyclic garbage collector stopped the server, by generation."""
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.total_s = [0.0, 0.0, 0.0]
+        self.longest_s = 0.0
+        self.full: list[tuple[float, float]] = []  # (wall time, seconds) of each full collection
+        self._started = 0.0
+        gc.callbacks.append(self._track)
+
+    def _track(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        took, gen = time.perf_counter() - self._started, int(info["generation"])
+        self.count[gen] += 1
+        self.total_s[gen] += took
+        self.longest_s = max(self.longest_s, took)
+        if gen == 2:
+            self.full.append((time.time(), took))
+
+    def stats(self, since: float = 0.0) -> dict[str, Any]:
+        """Collections so far; `full_since_start_ms`: the full ones after `since`."""
+        return {"gc_count": self.count, "gc_s": [round(t, 3) for t in self.total_s],
+                "gc_longest_ms": round(self.longest_s * 1000, 1),
+                "gc_full_since_start_ms": [round(d * 1000) for t, d in self.full
+                                           if since and t >= since]}
+
+
+GC = GcPauses()
 
 
 class ConnectionManager:
@@ -90,7 +124,7 @@ def naive_app(pub: Publisher) -> FastAPI:
             "subscribers": len(manager.active_connections),
             "stuck_dropped": bool(stuck) and listed == 0,
             "dropped": len(stuck) - listed,
-        }
+        } | GC.stats(pub.started_at)
 
     return app
 
@@ -158,7 +192,7 @@ def hub_app(pub: Publisher, workdir: str, *, pipeline: bool, hide: Hide | None) 
             "db_queries": queries[0],
             "hide_asked_at": hide.asked_at if hide else None,
             "hide_committed_at": hide.committed_at if hide else None,
-        }
+        } | GC.stats(pub.started_at)
 
     return app
 

@@ -20,6 +20,7 @@ class FakeWriter:
 
     def __init__(self, *, paused: bool = False, cost_s: float = 0.0) -> None:
         self.frames: list[dict[str, Any]] = []
+        self.raw: list[str] = []  # the frames as written, for identity checks
         self.paused = paused
         self.cost_s = cost_s  # time one direct write takes (a busy flush)
         self.ended: int | None = None
@@ -55,6 +56,7 @@ class FakeWriter:
         self._resumed.set()
 
     def _take(self, frame: str) -> None:
+        self.raw.append(frame)
         self.frames.append(json.loads(frame))
         self._changed.set()
 
@@ -187,6 +189,19 @@ async def test_resume_outside_the_log_gets_a_fresh_snapshot(epoch: str, since: i
         frame = await writer.frame(0)
     assert frame["type"] == "snapshot", why
     assert frame["seq"] == 10
+
+
+async def test_clients_resuming_together_share_one_encoded_frame_until_the_wall_moves() -> None:
+    """A reconnect storm: clients resuming at the same `since` get the same frame, encoded
+    once; after a new event, the next one's frame includes it (nothing stale, P1)."""
+    hub = new_hub()
+    hub.publish("w", [post_ev(i, i) for i in range(1, 6)])
+    a, b, c = FakeWriter(), FakeWriter(), FakeWriter()
+    async with hub.subscribe("w", a, "e1", 3), hub.subscribe("w", b, "e1", 3):
+        assert a.raw[0] is b.raw[0] and a.seqs() == [4, 5]
+        hub.publish("w", [post_ev(6, 6)])
+        async with hub.subscribe("w", c, "e1", 3):
+            assert c.seqs() == [4, 5, 6]
 
 
 async def test_a_paused_connection_gets_its_backlog_in_order_then_direct_writes() -> None:

@@ -55,6 +55,9 @@ class _Channel:
     flushed_seq: int = 0
     flush_handle: asyncio.Handle | None = None
     next_flush_at: float = 0.0  # loop time before which a busy wall does not flush again
+    # First frames already encoded at this seq, by `since` (None: the snapshot). A reconnect
+    # storm brings thousands of clients back at the same `since`: one encoding serves them all.
+    starts: dict[int | None, str] = field(default_factory=dict)
 
 
 class Hub:
@@ -129,6 +132,7 @@ class Hub:
         for ev in events:
             if ev.seq <= ch.seq:
                 continue  # already applied (e.g. replayed on warm start)
+            ch.starts.clear()
             self._apply(ch, ev)
             ch.log.append(ev)
             ch.pending.append(ev)
@@ -248,12 +252,23 @@ class Hub:
 
     def _start_frame(self, ch: _Channel, epoch: str | None, since: int | None) -> str:
         """Return a new subscriber's first frame: the events after `since` when the log holds
-        them all for this epoch, else a snapshot."""
+        them all for this epoch, else a snapshot. Encoded once per `since` at each seq."""
+        key = None
         if epoch == ch.epoch and since is not None and 0 <= since <= ch.seq:
             oldest = ch.log[0].seq if ch.log else ch.seq + 1
             if since >= oldest - 1:
-                return events_frame(e for e in ch.log if e.seq > since)
-        return snapshot_frame(ch.epoch, ch.seq, ch.wall, self._visible(ch))
+                key = since
+        frame = ch.starts.get(key)
+        if frame is None:
+            if len(ch.starts) >= 64:  # bounded: distinct `since`s are few at any one seq
+                ch.starts.clear()
+            if key is None:
+                frame = snapshot_frame(ch.epoch, ch.seq, ch.wall, self._visible(ch))
+            else:
+                after = key
+                frame = events_frame(e for e in ch.log if e.seq > after)
+            ch.starts[key] = frame
+        return frame
 
     def screens(self, slug: str) -> dict[int, dict[str, Any]]:
         """Return, by screen id, the newest health report of each named screen connected to
