@@ -1,4 +1,4 @@
-"""The work behind `tweetwall import`, `report` and `export` (app/cli.py declares them).
+"""The work behind `tweetwall import`, `report` and `export` (app/cli/archive.py declares them).
 
 Each opens the store of the settings, does its work and closes it. `import` without a file
 takes the bundled meeting and gives its accounts the categories shipped beside it

@@ -4,7 +4,7 @@
     including 20 attendees, 8 remote attendees, 12 non-specialists and 8 institutions.
 
 English, as the societies' newsletters we model it on; the categories' plurals are the wall's
-own (app/settings.py `Category.plural`), so a society can make it say "radiologists in
+own (app/settings/walls.py `Category.plural`), so a society can make it say "radiologists in
 attendance".
 """
 

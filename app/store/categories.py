@@ -2,7 +2,7 @@
 
 An account is named `{source}:{author id}`, like a post (`x:1160500548`,
 `mastodon:https://rad.community/users/ines`, `bluesky:did:plc:...`). The choices are the wall's
-`categories` (app/settings.py `WallConfig`); the report counts participants and posts by them.
+`categories` (app/settings/walls.py `WallConfig`); the report counts participants and posts by them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Admin routes: walls, users and API tokens. Every route needs the admin role.
 
 No login: 401. Not an admin, or a browser session's request from another site: 403. Errors are
-JSON `{"detail": "..."}`; answers are described by the models of app/web/schemas.py.
+JSON `{"detail": "..."}`; answers are described by the models of app/web/schemas/.
 """
 
 from __future__ import annotations

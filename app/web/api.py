@@ -1,6 +1,6 @@
 """Public REST API under `/api/v1` (docs/design.md §4). Moderator-only variants come with auth.
 
-Every answer is described by a model of app/web/schemas.py; errors are `{"detail": "..."}`.
+Every answer is described by a model of app/web/schemas/; errors are `{"detail": "..."}`.
 Lists of posts are the exception to "FastAPI checks the answer against its model": they are
 sent as stored, because they were validated as `Post` when admitted and checking them again
 costs ~65 µs a post on the event loop (30-60 ms for the console's page of 500).

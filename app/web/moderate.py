@@ -3,7 +3,7 @@ undo, and the console's authenticated live feed. Every route needs a moderator (
 announcements excepted: screens show them anyway); errors are JSON `{"detail": "..."}`.
 
 No login: 401. A state change by a browser session from another site: 403. Unknown wall: 404.
-Answers are described by the models of app/web/schemas.py."""
+Answers are described by the models of app/web/schemas/."""
 
 from __future__ import annotations
 
