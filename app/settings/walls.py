@@ -26,7 +26,8 @@ class Section(BaseModel):
 
 
 class WallRules(Section):
-    """Automatic rules of a wall (app/moderation/policy.py). Block lists are managed live by moderators."""
+    """Automatic rules of a wall (app/moderation/policy.py). Block lists are managed live by
+    moderators."""
 
     wordlist: bool = True
     extra_words: list[str] = Field(default_factory=list)
