@@ -152,7 +152,7 @@ def server_config(
 
     WebSockets are served by websockets-sansio with the hub's direct writes
     (app/web/wsdirect.py `ws_protocol`): of uvicorn's three implementations it held an idle viewer
-    in the least memory and the same frames at the least CPU (docs/benchmarks.md). An override
+    in the least memory and delivered with the lowest tail (docs/benchmarks.md). An override
     `ws` may name another ("wsproto", "websockets") or give a protocol class."""
     trusted = settings.forwarded_allow_ips
     options: dict[str, Any] = dict(
