@@ -155,12 +155,14 @@ def test_branding_colours_logo_and_qr(demo: ServerProcess, admin: httpx.Client,
 
 def test_spotlight_shows_a_new_post_and_long_posts_end_in_an_ellipsis(
         demo: ServerProcess, open_page: Any) -> None:
-    """In the spotlight a new post takes the large place; a post too long for its box is
-    clamped with a visible ellipsis instead of overflowing."""
+    """In the spotlight a new post takes the large place once the one shown has been up for
+    the wall's min_dwell_s (2 s here; the 10 s default is what the test would otherwise race);
+    a post too long for its box is clamped with a visible ellipsis instead of overflowing."""
     long_text = " ".join(["Thrombectomy outcomes in the late window keep improving"] * 12)
     posts = [make_post(3, content=[{"type": "text", "text": long_text}], text=long_text),
              make_post(2), make_post(1)]
-    played = PlayedSocket(lambda ws, _: ws.send(snapshot(posts, layout="spotlight")))
+    played = PlayedSocket(lambda ws, _: ws.send(snapshot(posts, layout="spotlight",
+                                                         min_dwell_s=2)))
     page, _ = open_page(f"{demo.url}/walls/asnr14", viewport=HALL, before=played.install)
     main = page.locator(f"{CARD}[data-spot=main]")
     main.wait_for()
@@ -171,6 +173,8 @@ def test_spotlight_shows_a_new_post_and_long_posts_end_in_an_ellipsis(
     assert main.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # ... and fits its box
     played.routes[-1].send(json.dumps({"type": "events", "events": [
         {"seq": 11, "type": "post", "post": make_post(4)}]}))
+    page.wait_for_selector(f'{CARD}[data-post-id="x:100004"]', state="attached")
+    assert main.get_attribute("data-post-id") == "x:100003"   # the long post keeps its dwell
     page.wait_for_selector(f'{CARD}[data-spot=main][data-post-id="x:100004"]', timeout=10_000)
 
 
