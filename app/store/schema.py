@@ -72,6 +72,10 @@ posts = Table(
     Column("deleted_at", DateTime(timezone=True), nullable=True),
     # sha1 of the normalised text, for collapsing copies of the same text (rules.py).
     Column("text_key", String(40), nullable=True, index=True),
+    # sha1 of (source, author id): author ids have no length limit, so this is what's indexed
+    # for "the author's posts in the last hour" (migration 0008).
+    Column("author_key", String(40), nullable=True),
+    Index("ix_posts_author_key_ingested", "author_key", "ingested_at"),
 )
 
 wall_posts = Table(
