@@ -1,6 +1,7 @@
 """Ingest throughput of the whole pipeline: normalise, moderate, store, publish.
 
     .venv/bin/python bench/ingest.py [--posts 2000] [--sources 1,16] [--db sqlite,postgres]
+                                     [--history 0,50000]
 
 Builds what `tweetwall serve` builds for a wall with no sources (the store, the hub with the
 wall loaded, `Walls` with its cached rules, the store's listener publishing every commit to the
@@ -12,6 +13,11 @@ duplicates or authors over their hourly cap. Prints posts per second per row, wi
 posts that reached the hub. SQLite syncs every commit (synchronous=FULL); admissions that
 arrive together share one transaction (group commit, app/ingest/admission.py).
 
+`--history N` first puts N posts of 5,000 other authors on the wall, ingested within the last
+hour (written straight into the tables: only the admissions after them are timed), so the per-post
+lookups (the author's posts in the last hour, an earlier copy of the same text) run against a wall
+as full as a big meeting's.
+
 PostgreSQL: 127.0.0.1:5432, user postgres, trust auth; the bench creates its own database and
 drops it afterwards (`--pg-url` to point elsewhere).
 """
@@ -20,10 +26,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +53,55 @@ def raw_post(i: int, base: dict[str, Any]) -> dict[str, Any]:
                    "author": {**base["author"], "id": str(i % 500), "handle": f"@u{i % 500}"}}
 
 
-async def run_row(url: str, posts: int, sources: int) -> dict[str, Any]:
-    """Admit `posts` posts from `sources` concurrent producers; return the row."""
+async def fill(store: Store, slug: str, count: int, base: dict[str, Any]) -> None:
+    """Put `count` visible posts on the wall by 5,000 other authors (so no timed post is held
+    for its author's hourly cap), ingested in the last hour, in batches of straight INSERTs."""
+    from sqlalchemy import insert, update
+
+    from app.moderation import text_key
+    from app.store.schema import posts as posts_table
+    from app.store.schema import wall_posts, walls
+
+    wall = store.wall(slug)
+    now = datetime.now(UTC)
+    async with store.engine.begin() as conn:
+        for start in range(0, count, 5000):
+            post_rows, placed = [], []
+            for i in range(start, min(count, start + 5000)):
+                raw = raw_post(-1 - i, base)
+                raw["author"] = {**raw["author"], "id": f"h{i % 5000}", "handle": f"@h{i % 5000}"}
+                raw["text"] = f"{base['text']} earlier {i}"   # no timed post is a copy of one
+                post = Post.model_validate(raw)
+                at = now - timedelta(seconds=3000 * (i + 1) / count)
+                post_rows.append({
+                    "id": post.id, "source": post.source, "author_id": post.author.id,
+                    "author_handle": post.author.handle, "created_at": at, "ingested_at": at,
+                    "text": post.text, "data": post.wire(), "text_key": text_key(post)})
+                placed.append({"wall_id": wall.id, "post_id": post.id, "state": "visible",
+                               "reason": None, "pinned": False, "order_seq": i + 1,
+                               "updated_at": at})
+            await conn.execute(insert(posts_table), post_rows)
+            await conn.execute(insert(wall_posts), placed)
+        await conn.execute(update(walls).where(walls.c.id == wall.id).values(last_order=count))
+    # Statistics, as autovacuum takes them after a load like this (this machine's PostgreSQL
+    # runs with autovacuum off): without them its planner walks the whole wall per lookup.
+    async with store.engine.connect() as conn:
+        await (await conn.execution_options(isolation_level="AUTOCOMMIT")).exec_driver_sql(
+            "ANALYZE")
+
+
+async def run_row(url: str, posts: int, sources: int, history: int = 0,
+                  indexed: bool = True) -> dict[str, Any]:
+    """Admit `posts` posts from `sources` concurrent producers, on a wall that already holds
+    `history` posts; return the row. `indexed=False` is the baseline before migration 0008:
+    the author lookup's index dropped."""
     settings = Settings(database_url=url, walls=[
         WallConfig(slug="bench", title="Bench", hashtags=["ASNR14"], sources=[])])
     store = Store(url)
     await store.open()
+    if not indexed:
+        async with store.engine.begin() as conn:
+            await conn.exec_driver_sql("DROP INDEX ix_posts_author_key_ingested")
     hub, feed = Hub(), ModFeed()
     published = [0]
 
@@ -67,6 +118,8 @@ async def run_row(url: str, posts: int, sources: int) -> dict[str, Any]:
     await walls.start()
     admission = walls.ingest.admission
     bases = [make_post_dict(n, 400) for n in range(1, 51)]
+    if history:
+        await fill(store, "bench", history, bases[0])
     raws = [raw_post(i, bases[i % 50]) for i in range(posts)]
     started = time.perf_counter()
 
@@ -78,7 +131,8 @@ async def run_row(url: str, posts: int, sources: int) -> dict[str, Any]:
     took = time.perf_counter() - started
     await walls.stop()
     await store.close()
-    return {"posts": posts, "sources": sources, "seconds": round(took, 2),
+    return {"posts": posts, "sources": sources, "history": history, "indexed": indexed,
+            "seconds": round(took, 2),
             "per_s": round(posts / took), "published": published[0]}
 
 
@@ -110,11 +164,14 @@ async def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
     """Run every (database, sources) row; returns the rows."""
     rows: list[dict[str, Any]] = []
     for db in args.db.split(","):
-        for sources in (int(s) for s in args.sources.split(",")):
+        for sources, history, indexed in itertools.product(
+                (int(s) for s in args.sources.split(",")),
+                (int(h) for h in args.history.split(",")),
+                (True, False) if args.baseline else (True,)):
             if db == "sqlite":
                 with tempfile.TemporaryDirectory(prefix="tweetwall-ingest-") as tmp:
                     url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-                    row = await run_row(url, args.posts, sources)
+                    row = await run_row(url, args.posts, sources, history, indexed)
             else:
                 try:
                     url, name = await postgres_url(args.pg_url)
@@ -122,7 +179,7 @@ async def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
                     rows.append({"db": db, "sources": sources, "error": repr(err)})
                     continue
                 try:
-                    row = await run_row(url, args.posts, sources)
+                    row = await run_row(url, args.posts, sources, history, indexed)
                 finally:
                     await drop_postgres(args.pg_url, name)
             rows.append({"db": db, **row})
@@ -135,13 +192,17 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--sources", default="1,16", help="concurrent producers per row")
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--history", default="0", help="posts already on the wall, per row")
+    parser.add_argument("--baseline", action="store_true",
+                        help="beside each row, the same without the author index (before 0008)")
     parser.add_argument("--pg-url", default=PG_ADMIN, help="an existing database to connect to")
     args = parser.parse_args()
     for row in asyncio.run(measure(args)):
         if "error" in row:
             print(f"{row['db']:8} sources={row['sources']:<3} {row['error']}")
         else:
-            print(f"{row['db']:8} sources={row['sources']:<3} {row['per_s']:>6} posts/s "
+            print(f"{row['db']:8} sources={row['sources']:<3} history={row['history']:<6} "
+                  f"{'indexed' if row['indexed'] else 'no index':9}{row['per_s']:>6} posts/s "
                   f"({row['posts']} in {row['seconds']} s, {row['published']} reached the hub)")
 
 
