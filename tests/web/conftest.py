@@ -55,9 +55,12 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def serve(settings: Settings) -> AsyncIterator[Running]:
+async def serve(settings: Settings, **overrides: Any) -> AsyncIterator[Running]:
+    """A real uvicorn server on a free port, with `server_config()` overrides (say another
+    `ws` protocol)."""
     port = free_port()
-    config = server_config(settings, host="127.0.0.1", port=port, log_level="warning")
+    config = server_config(settings, host="127.0.0.1", port=port, log_level="warning",
+                           **overrides)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(10):

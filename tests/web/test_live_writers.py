@@ -5,47 +5,22 @@ under uvicorn's stock protocol, and the frame encoding itself."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import socket
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-import uvicorn
 import websockets
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
 
 from app.events import PostEvent
-from app.main import server_config
 from app.models import Post
 from app.settings import Settings
 from app.web.live import AsgiWriter
 from app.web.wsdirect import DirectWrites, text_frame
-from tests.conftest import free_port, make_post
-from tests.web.conftest import Running
-
-
-@contextlib.asynccontextmanager
-async def serve_with(settings: Settings, **overrides: Any) -> AsyncIterator[Running]:
-    """A test server with `server_config()` overrides (say another `ws` protocol)."""
-    port = free_port()
-    config = server_config(settings, host="127.0.0.1", port=port, log_level="warning",
-                           **overrides)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(10):
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
-    try:
-        yield Running(config.app, f"http://127.0.0.1:{port}")  # type: ignore[arg-type]
-    finally:
-        server.should_exit = True
-        async with asyncio.timeout(10):
-            await task
+from tests.conftest import make_post
+from tests.web.conftest import serve
 
 
 def big_post(seq: int, words: int = 1000) -> PostEvent:
@@ -72,7 +47,7 @@ async def test_under_server_config_the_hub_writes_to_the_connection_itself(
         make_settings: Callable[..., Settings]) -> None:
     """`server_config()` serves WebSockets with direct writes: each subscriber's writer is its
     uvicorn connection, and frames reach the client through it."""
-    async with serve_with(make_settings()) as srv, \
+    async with serve(make_settings()) as srv, \
             websockets.connect(f"{srv.ws}/ws/walls/w") as ws:
         async with asyncio.timeout(3):
             assert json.loads(await ws.recv())["type"] == "snapshot"
@@ -91,7 +66,7 @@ async def test_a_paused_connection_gets_its_backlog_in_order_and_stays(
     pauses, the hub queues (below the limit) and, once it reads again, it gets every frame in
     order, without being dropped."""
     settings = make_settings(hub={"batch_ms": 0, "queue_frames": 64, "send_timeout_s": 30})
-    async with serve_with(settings) as srv:
+    async with serve(settings) as srv:
         sock = socket.socket()
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.connect(("127.0.0.1", int(srv.url.rsplit(":", 1)[1])))
@@ -119,7 +94,7 @@ async def test_without_direct_writes_frames_still_flow_and_a_stuck_client_is_dro
     through ASGI `send` from the subscription's task: readers get everything and one that
     never reads is still dropped (P6)."""
     settings = make_settings(hub={"batch_ms": 20, "queue_frames": 16, "send_timeout_s": 1})
-    async with serve_with(settings, ws=WebSocketsSansIOProtocol) as srv:
+    async with serve(settings, ws=WebSocketsSansIOProtocol) as srv:
         host, port = srv.url.removeprefix("http://").split(":")
         stuck = socket.socket()
         stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)

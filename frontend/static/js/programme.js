@@ -169,3 +169,12 @@ export function span(ms) {
   if (m < 60) return `${m} min`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")}`;
 }
+
+/**
+ * Return what, in a wall's settings, changes which session a post belongs to (a new
+ * programme_rev after an import or a room assigned, the margin, the title rule): when it
+ * changes, the programme is fetched again.
+ */
+export function programmeRev(wall) {
+  return `${wall?.programme_rev ?? ""}|${wall?.session_margin_min ?? ""}|${wall?.title_match ?? ""}`;
+}

@@ -5,7 +5,7 @@
 // `programme_rev`.
 
 import { BODY, ID } from "./hooks.js";
-import { Programme, belongsTo, postKeys, span } from "./programme.js";
+import { Programme, belongsTo, postKeys, programmeRev, span } from "./programme.js";
 import { cleanText } from "./format.js";
 
 const TICK_MS = 30_000;
@@ -51,7 +51,7 @@ export class Watch {
 
   /** Follow a `wall` event: a new programme_rev fetches the programme again. */
   wall(wall) {
-    const rev = `${wall?.programme_rev ?? ""}|${wall?.session_margin_min ?? ""}|${wall?.title_match ?? ""}`;
+    const rev = programmeRev(wall);
     if (rev === this.rev) return;
     const first = this.rev === undefined;
     this.rev = rev;
