@@ -353,3 +353,22 @@ async def test_moderation_actions_on_unknown_posts_are_404(make_settings: Callab
         assert r.status_code == 422
         r = await c["alice"].post("/api/v1/walls/w/posts/mastodon:https://m.example/users/a/statuses/1/hide")
         assert r.status_code == 404 and "mastodon:https://m.example/users/a/statuses/1" in r.json()["detail"]
+
+
+async def test_over_long_input_is_a_clear_422_and_changes_nothing(
+        make_settings: Callable[..., Settings]) -> None:
+    """A keyword past 300 characters, a reason past 500 or an announcement past 500 is refused
+    with a 422 naming the field, and nothing is stored; the longest allowed keyword works."""
+    async with server_with_people(make_settings()) as (_, c):
+        for path, body, field in [
+            ("/api/v1/walls/w/blocks", {"kind": "keyword", "value": "k" * 301}, "value"),
+            ("/api/v1/walls/w/blocks", {"kind": "keyword", "value": "ok", "reason": "r" * 501},
+             "reason"),
+            ("/api/v1/walls/w/announcements", {"text": "a" * 501}, "text"),
+        ]:
+            r = await c["alice"].post(path, json=body)
+            assert r.status_code == 422, (path, field)
+            assert field in r.text
+        assert (await c["alice"].get("/api/v1/walls/w/blocks")).json() == []
+        r = await c["alice"].post("/api/v1/walls/w/blocks", json={"kind": "keyword", "value": "k" * 300})
+        assert r.status_code == 201
