@@ -220,8 +220,8 @@ def _record(run: str, sent: int) -> None:
 
 def test_no_5xx_and_no_success_without_the_role(fuzz_server: ServerProcess,
                                                 callers: list[Caller]) -> None:
-    """CI-sized: 8 generated cases per operation (every operation of the OpenAPI schema, pages included) per caller
-    (5 callers), valid and invalid: 0 answers 5xx, 0 successes on a protected route for a
+    """CI-sized: 8 generated cases per operation (every operation of the OpenAPI schema, pages
+    included) per caller (5 callers), valid and invalid: 0 answers 5xx, 0 successes on a protected route for a
     caller without the right role."""
     sent = fuzz(fuzz_server, callers, examples=8)
     _record("ci", sent)
