@@ -88,11 +88,11 @@ class RedisBus:
         lag, self.lag_max_s = self.lag_max_s, 0.0
         return lag
 
-    async def ping(self, timeout: float = 1.0) -> bool:
-        """Return whether Redis answers within `timeout`."""
+    async def ping(self, within_s: float = 1.0) -> bool:
+        """Return whether Redis answers within `within_s`."""
         client = connect(self.url)
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(within_s):
                 return bool(await client.ping())
         except (RedisError, OSError, TimeoutError):
             return False
@@ -126,7 +126,7 @@ class RedisBus:
             finally:
                 self.connected = False
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
                 with contextlib.suppress(Exception):
                     await client.aclose()
             await asyncio.sleep(self.retry_s)

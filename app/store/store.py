@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, and_, delete, event, insert, select, update
+from sqlalchemy import Connection, and_, delete, event, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -49,6 +49,7 @@ from app.store.schema import (
 __all__ = ["Commit", "Listener", "Store", "Tx", "WallInfo", "WallNotFound"]
 
 E = TypeVar("E", bound=Event)
+_MIGRATE_LOCK = 0x7477_6D69_6772_6174  # "twmigrat": the advisory lock held while migrating
 Listener = Callable[["Commit"], None]
 
 
@@ -149,6 +150,8 @@ class Store:
                 cur.close()
 
         async with self._engine.begin() as conn:
+            if not is_sqlite:  # processes starting together migrate one after the other
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATE_LOCK})
             await conn.run_sync(_migrate)
         async with self._engine.connect() as conn:
             rows = (await conn.execute(select(walls))).mappings().all()
