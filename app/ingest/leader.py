@@ -85,21 +85,24 @@ class PgLeases:
         from sqlalchemy.pool import NullPool
 
         # Keepalives: a leader whose machine vanishes (no FIN) loses its locks in ~10 s.
-        self._engine = create_async_engine(url, poolclass=NullPool, connect_args={
+        # Autocommit: the session holds the locks, never an open transaction.
+        self._engine = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT",
+                                           connect_args={
             "server_settings": {"application_name": "tweetwall-ingest-lease",
                                 "tcp_keepalives_idle": "4", "tcp_keepalives_interval": "2",
                                 "tcp_keepalives_count": "3"}})
         self._conn: Any = None
         self._held: set[str] = set()
+        self._one = asyncio.Lock()  # one statement at a time on the one connection
 
     async def _sql(self, sql: str, **params: Any) -> Any:
         from sqlalchemy import text
 
-        if self._conn is None:
-            conn = await self._engine.connect()
-            self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        async with asyncio.timeout(3):
-            return (await self._conn.execute(text(sql), params)).scalar()
+        async with self._one:
+            if self._conn is None:
+                self._conn = await self._engine.connect()
+            async with asyncio.timeout(3):
+                return (await self._conn.execute(text(sql), params)).scalar()
 
     async def acquire(self, key: str) -> bool:
         """Try the group's advisory lock. Raises on a database error."""
