@@ -194,6 +194,8 @@ class Store:
             await self.write(run)
         except IntegrityError:  # another process created it meanwhile: take theirs
             await self.reload_walls()
+        if slug not in self._walls:  # another process created it before: not cached yet
+            await self.reload_walls()
         return self.wall(slug)
 
     async def update_wall(
@@ -278,11 +280,13 @@ class Store:
 
     async def reload_walls(self) -> tuple[set[str], set[str]]:
         """Re-read the walls (other processes create, change and delete them); returns the
-        slugs created or changed, and those deleted, since the cache last had them."""
-        async with self.engine.connect() as conn:
-            found = {r["slug"]: _wall_info(r)
-                     for r in (await conn.execute(select(walls))).mappings().all()}
-        old, self._walls = self._walls, found
+        slugs created or changed, and those deleted, since the cache last had them. Under the
+        writer lock: a wall this process creates meanwhile must not look deleted."""
+        async with self._lock:
+            async with self.engine.connect() as conn:
+                found = {r["slug"]: _wall_info(r)
+                         for r in (await conn.execute(select(walls))).mappings().all()}
+            old, self._walls = self._walls, found
         return ({s for s, w in found.items() if s not in old or (old[s].id, old[s].title,
                  old[s].config) != (w.id, w.title, w.config)}, set(old) - set(found))
 

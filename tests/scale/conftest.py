@@ -170,13 +170,15 @@ class Cluster:
     redis_url: str
     servers: list[ServerProcess] = field(default_factory=list)
 
-    def start(self, toml: str, *, redis_url: str | None = None) -> ServerProcess:
-        """Start one more `tweetwall serve` on the shared database; waits for `/readyz`."""
+    def start(self, toml: str, *, redis_url: str | None = None,
+              database_url: str | None = None) -> ServerProcess:
+        """Start one more `tweetwall serve` on the shared database (or `database_url`);
+        waits for `/readyz`."""
         workdir = self.tmp / f"node{len(self.servers)}"
         workdir.mkdir()
         (self.tmp / "replays").mkdir(exist_ok=True)
         server = ServerProcess(workdir, toml, {
-            "TWEETWALL_DATABASE_URL": self.database_url,
+            "TWEETWALL_DATABASE_URL": database_url or self.database_url,
             "TWEETWALL_REPLAY_DIR": str(self.tmp / "replays"),
             "TWEETWALL_REDIS_URL": redis_url or self.redis_url,
             "TWEETWALL_LOG_FORMAT": "json",

@@ -5,6 +5,7 @@ ingester fails over under kill -9, and a Redis restart costs neither a gap nor a
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import time
 from pathlib import Path
@@ -59,6 +60,9 @@ async def test_one_leader_and_a_post_reaches_viewers_of_both(cluster: Cluster,
     assert first.contiguous() and second.contiguous()
     assert first.client.seq == second.client.seq
     assert sorted(await cluster.wall_post_ids()) == sorted(ids)
+    # TWEETWALL_LOG_FORMAT=json: every log line (but the start-up banner) is one JSON object.
+    lines = [ln for ln in a.log.read_text().splitlines() if not ln.startswith("tweetwall:")]
+    assert lines and all(json.loads(ln)["level"] for ln in lines)
     await first.close()
     await second.close()
 
@@ -165,6 +169,27 @@ async def test_redis_restarted_both_catch_up(cluster: Cluster, own_redis: OwnRed
                 "both screens caught up, without the hidden post")
     assert first.contiguous() and second.contiguous()
     assert first.client.seq == second.client.seq
+    await first.close()
+    await second.close()
+
+
+async def test_sqlite_shared_through_redis_elects_by_redis_lease(cluster: Cluster,
+                                                                 own_redis: OwnRedis,
+                                                                 tmp_path: Path) -> None:
+    """On one SQLite file the leader is chosen by a Redis key with an expiry: one leader, and
+    every post reaches both processes' viewers once, in order."""
+    sqlite = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    toml = toml_for(gap_s=0.1)
+    a = cluster.start(toml, redis_url=own_redis.url, database_url=sqlite)
+    b = cluster.start(toml, redis_url=own_redis.url, database_url=sqlite)
+    token = cluster.admin_token()
+    ids = await open_wall(a, token, 20)
+    await serving([a, b])
+    first, second = Screen("").open(a), Screen("").open(b)
+    await until(lambda: first.visible >= set(ids) and second.visible >= set(ids), 20,
+                "every post on both screens")
+    assert len(await leader_of([a, b])) == 1
+    assert first.contiguous() and second.contiguous()
     await first.close()
     await second.close()
 
