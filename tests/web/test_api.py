@@ -65,9 +65,14 @@ async def test_health_readiness_metrics_and_headers(make_settings: Callable[...,
     """Health and readiness answer 200, metrics are Prometheus text, pages carry a strict CSP."""
     async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
         assert (await http.get("/healthz")).json() == {"status": "ok"}
-        assert (await http.get("/readyz")).status_code == 200
+        ready = await http.get("/readyz")
+        # One process alone (no Redis): it leads every wall's ingest (docs/scale.md).
+        assert ready.status_code == 200 and ready.json() == {
+            "status": "ready", "database": "ok", "redis": "off", "ingest": {"w": "leader"}}
         metrics = await http.get("/metrics")
         assert 'tweetwall_viewers{wall="w"}' in metrics.text
+        assert 'tweetwall_ingest_leader{wall="w"} 1.0' in metrics.text
+        assert "tweetwall_process_viewers 0.0" in metrics.text
         r = await http.get("/api/v1/walls")
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "object-src 'none'" in csp
