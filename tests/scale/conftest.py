@@ -30,8 +30,11 @@ import websockets
 from tests.conftest import ServerProcess, free_port, make_post, write_jsonl
 from tests.promises.conftest import Client, cli
 
+# `.ci/run` sets TWEETWALL_TEST_POSTGRES; the issue names TWEETWALL_TEST_DATABASE_URL: either,
+# as a plain libpq URL (a SQLAlchemy `+asyncpg` one is accepted too).
 PG_ADMIN = (os.environ.get("TWEETWALL_TEST_POSTGRES")
-            or os.environ.get("TWEETWALL_TEST_DATABASE_URL"))
+            or os.environ.get("TWEETWALL_TEST_DATABASE_URL") or "").replace(
+                "postgresql+asyncpg://", "postgresql://") or None
 REDIS_URL = os.environ.get("TWEETWALL_TEST_REDIS_URL")
 
 
