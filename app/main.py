@@ -153,9 +153,11 @@ async def stop_services(app: FastAPI) -> None:
     app.state.heartbeat.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await app.state.heartbeat
-    await app.state.walls.stop()
     if app.state.relay is not None:
+        # First: a sweep must not start a wall's ingest again while the walls stop. The other
+        # processes catch up on this one's last commits from the log.
         await app.state.relay.stop()
+    await app.state.walls.stop()
     await app.state.store.close()
 
 
