@@ -60,6 +60,15 @@ async def test_one_leader_and_a_post_reaches_viewers_of_both(cluster: Cluster,
     assert first.contiguous() and second.contiguous()
     assert first.client.seq == second.client.seq
     assert sorted(await cluster.wall_post_ids()) == sorted(ids)
+    async with httpx.AsyncClient(timeout=5) as http:
+        texts = [(await http.get(f"{s.url}/metrics")).text for s in (a, b)]
+    for text, body in zip(texts, bodies, strict=True):
+        assert "tweetwall_process_viewers 1.0" in text  # one screen on each
+        assert "tweetwall_redis_connected 1.0" in text and "tweetwall_redis_lag_seconds" in text
+        leads = body["ingest"]["w"] == "leader"
+        assert f'tweetwall_ingest_leader{{wall="w"}} {1.0 if leads else 0.0}' in text
+        if leads:
+            assert "tweetwall_ingest_leader_changes_total 0.0" not in text
     # TWEETWALL_LOG_FORMAT=json: every log line (but the start-up banner) is one JSON object.
     lines = [ln for ln in a.log.read_text().splitlines() if not ln.startswith("tweetwall:")]
     assert lines and all(json.loads(ln)["level"] for ln in lines)
