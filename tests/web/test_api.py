@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
@@ -92,3 +93,24 @@ async def test_highlights_for_a_quiet_wall(make_settings: Callable[..., Settings
     assert [p["id"] for p in got["most_liked"]] == ["x:100002", "x:100001"]
     assert [p["id"] for p in got["photos"]] == ["x:100002"]
     assert [p["id"] for p in got["pinned"]] == ["x:100004"]
+
+
+async def test_readiness_is_503_unavailable_while_the_database_does_not_answer(
+        make_settings: Callable[..., Settings], tmp_path: Path) -> None:
+    """A load balancer takes a process whose database is away out of the rotation, and back
+    once it answers again (docs/scale.md)."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
+        good = srv.store._engine
+        away = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'x.db'}")
+        srv.store._engine = away
+        try:
+            res = await http.get("/readyz")
+        finally:
+            srv.store._engine = good
+            await away.dispose()
+        assert res.status_code == 503
+        assert res.json() | {"ingest": None} == {"status": "unavailable", "database": "down",
+                                                "redis": "off", "ingest": None}
+        assert (await http.get("/readyz")).status_code == 200
