@@ -130,6 +130,11 @@ class Walls:
         for info in self.store.walls():
             await self._load(info)
         self.ingest.start(self.settings.walls)
+        if self.shared:
+            # Walls created over the API by any process: every process stands for their
+            # ingest too, so one survives whichever process created them.
+            configured = {cfg.slug for cfg in self.settings.walls}
+            self._campaign([w for w in self.store.walls() if w.slug not in configured])
         self._scheduler = asyncio.create_task(self._announce_when_due(), name="announcements")
 
     async def stop(self) -> None:
@@ -232,10 +237,14 @@ class Walls:
             self.hub.remove_wall(slug)
             self._rules.pop(slug, None)
             self._compiled.pop(slug, None)
-        for info in self.store.walls():
-            if info.slug in self.hub.walls():
-                continue
+        new = [info for info in self.store.walls() if info.slug not in self.hub.walls()]
+        for info in new:
             await self._load(info)
+        self._campaign(new)
+
+    def _campaign(self, walls: list[WallInfo]) -> None:
+        """Stand for the ingest of stored walls (their settings as stored)."""
+        for info in walls:
             try:
                 cfg = WallConfig.model_validate({**info.config, "slug": info.slug,
                                                  "title": info.title})

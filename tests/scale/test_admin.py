@@ -5,7 +5,9 @@ ingested on the leader too."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
+from tests.conftest import ServerProcess
 from tests.scale.conftest import Cluster, Screen, bearer, open_wall, ready, toml_for, until
 from tests.scale.test_two_processes import leader_of, serving
 
@@ -42,3 +44,29 @@ async def test_change_and_delete_on_the_standby_reach_the_leader(cluster: Cluste
         await until(gone, 5, "the leader to stop serving and ingesting the deleted wall")
     await until(lambda: screen.closed is not None, 5, "the leader's screen to be closed")
     assert screen.contiguous()
+
+
+@pytest.mark.scale_full
+async def test_a_process_started_after_a_wall_was_created_takes_over_its_ingest(
+        cluster: Cluster) -> None:
+    """A wall created over the API before a process started is in that process's election
+    too: kill -9 of the creator (its only ingester) hands the wall to it."""
+    toml = toml_for(gap_s=0.25)
+    a = cluster.start(toml)
+    ids = await open_wall(a, cluster.admin_token(), 60)
+    b = cluster.start(toml)
+    await serving([a, b])
+    assert [s.port for s in await leader_of([a, b])] == [a.port]
+    screen = Screen("").open(b)
+    await until(lambda: len(screen.visible) >= 5, 20, "posts on b's screen")
+    assert len(screen.visible) < len(ids), "the replay ended before the kill"
+    a.stop(kill=True)
+    await until(lambda: leads_w(b), 10, "b to take over the wall's ingest")
+    await until(lambda: screen.visible >= set(ids), 30, "every post after the takeover")
+    assert sorted(await cluster.wall_post_ids()) == sorted(ids)
+    assert screen.contiguous()
+    await screen.close()
+
+
+async def leads_w(server: ServerProcess) -> bool:
+    return bool((await ready(server)).get("ingest", {}).get("w") == "leader")

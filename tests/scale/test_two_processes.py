@@ -182,6 +182,7 @@ async def test_redis_restarted_both_catch_up(cluster: Cluster, own_redis: OwnRed
     await second.close()
 
 
+@pytest.mark.scale_full
 async def test_sqlite_shared_through_redis_elects_by_redis_lease(cluster: Cluster,
                                                                  own_redis: OwnRedis,
                                                                  tmp_path: Path) -> None:
