@@ -95,6 +95,7 @@ async def test_hide_sent_to_one_leaves_both_within_a_second(cluster: Cluster,
             took = await until(lambda t=target: t not in first.visible
                                and t not in second.visible, 5, f"{target} off both screens")
             assert took < 1.0, f"hide on one process reached both after {took:.2f} s"
+            print(f"hide sent to {server.port} off both screens after {took * 1000:.0f} ms")
     assert first.contiguous() and second.contiguous()
     await first.close()
     await second.close()
