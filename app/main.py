@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,8 +18,12 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import make_url
 
+from app.cluster import Relay
 from app.hub import Hub
+from app.hub.order import Sequencer
+from app.ingest.leader import Leases, LocalLeases, PgLeases, RedisLeases
 from app.metrics import build_registry
 from app.moderation import warm as warm_rules
 from app.modfeed import ModFeed
@@ -77,21 +82,58 @@ def _fan_out(hub: Hub, modfeed: ModFeed) -> Listener:
     return committed
 
 
+def cluster_prefix(settings: Settings) -> str:
+    """Return the Redis key prefix of the deployment: one per database, so two deployments
+    (or two test databases) sharing a Redis never hear each other."""
+    url = make_url(settings.database_url)
+    where = f"{url.get_backend_name()}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+    return f"tweetwall:{hashlib.sha256(where.encode()).hexdigest()[:12]}"
+
+
+def _leases(settings: Settings) -> Leases:
+    """Return how the ingest leader is elected (docs/scale.md): alone without Redis; with it,
+    by a PostgreSQL advisory lock, or by a Redis key with an expiry when the store is SQLite."""
+    if settings.redis_url is None:
+        return LocalLeases()
+    if make_url(settings.database_url).get_backend_name() == "postgresql":
+        return PgLeases(settings.database_url)
+    return RedisLeases(settings.redis_url, cluster_prefix(settings))
+
+
 async def start_services(app: FastAPI, settings: Settings) -> None:
-    """Open the store, start the walls (hub loaded, sources running) and the heartbeats."""
+    """Open the store, start the walls (hub loaded, sources running) and the heartbeats.
+    With `redis_url`, this process is one of several sharing the walls (docs/scale.md)."""
     h = settings.hub
     hub = Hub(snapshot_size=h.snapshot_size, resume_log=h.resume_log, batch_ms=h.batch_ms,
               queue_frames=h.queue_frames)
     modfeed = ModFeed()
     store = Store(settings.database_url)
     await store.open()
-    walls = Walls(store, hub, settings)
-    # Every committed change reaches the hub, in seq order, under the writer lock; a wall's
-    # changes before it is loaded are in the state the hub loads.
-    store.listen(_fan_out(hub, modfeed))
+    leases = _leases(settings)
+    walls = Walls(store, hub, settings, leases=leases)
+    relay: Relay | None = None
+    if settings.redis_url is None:
+        # Every committed change reaches the hub, in seq order, under the writer lock; a
+        # wall's changes before it is loaded are in the state the hub loads.
+        store.listen(_fan_out(hub, modfeed))
+    else:
+        # Commits of every process, from this one, Redis and a sweep of the database, reach
+        # the hub in seq order with gaps filled from the log.
+        async def synced(changed: set[str], gone: set[str]) -> None:
+            for slug in gone:
+                sequencer.forget(slug)
+            await walls.sync(changed, gone)
+
+        sequencer = Sequencer(hub, store.events_after, walls.reload)
+        relay = Relay(store, hub, modfeed, sequencer, synced, sweep_s=settings.hub.sweep_s)
+        relay.use_bus(settings.redis_url, cluster_prefix(settings))
+        store.listen(relay.committed)
     # The default word list takes ~1 s to compile; do it now, off the loop, not on a first post.
     await asyncio.to_thread(warm_rules)
     await walls.start()
+    if relay is not None:
+        await relay.start()
+    app.state.relay = relay
 
     app.state.store, app.state.hub, app.state.walls = store, hub, walls
     app.state.ingest = walls.ingest
@@ -101,7 +143,7 @@ async def start_services(app: FastAPI, settings: Settings) -> None:
     app.state.assets = Assets(store)
     app.state.screens = Screens(store)
     app.state.login_throttle = LoginThrottle()
-    app.state.metrics = build_registry(hub, walls.ingest)
+    app.state.metrics = build_registry(hub, walls.ingest, relay)
     app.state.heartbeat = asyncio.create_task(_heartbeats(hub, modfeed, h.heartbeat_s))
     app.state.ready = True
 
@@ -111,6 +153,10 @@ async def stop_services(app: FastAPI) -> None:
     app.state.heartbeat.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await app.state.heartbeat
+    if app.state.relay is not None:
+        # First: a sweep must not start a wall's ingest again while the walls stop. The other
+        # processes catch up on this one's last commits from the log.
+        await app.state.relay.stop()
     await app.state.walls.stop()
     await app.state.store.close()
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from app.hub import Subscription, Writer
+from app.hub import CLOSE_TRY_AGAIN, Subscription, Writer
 
 __all__ = ["ModFeed"]
 
@@ -37,6 +37,14 @@ class ModFeed:
                 sub.offer(frame)
                 if sub.closed:
                     subs.discard(sub)
+
+    def drop_all(self) -> int:
+        """Close every console with 1013 so each reloads its queue: for when messages from
+        other processes may have been lost (docs/scale.md). Returns how many were dropped."""
+        subs = [sub for group in self._subs.values() for sub in group]
+        for sub in subs:
+            sub.close(CLOSE_TRY_AGAIN)
+        return len(subs)
 
     def count(self, slug: str) -> int:
         return len(self._subs.get(slug, ()))

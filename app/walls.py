@@ -15,15 +15,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 from pydantic import ValidationError
 
 from app.events import WallEvent
 from app.hub import Hub
 from app.ingest import Ingest, SourceFactory, build_source, stored_rules
-from app.moderation import RuleSet
+from app.ingest.leader import Leases
+from app.moderation import Block, RuleSet
 from app.settings import Settings, WallConfig
 from app.store import Commit, Store, Tx, WallInfo
 from app.store.announcements import Announcements
+from app.store.decisions import block_rules
 
 __all__ = ["InvalidWall", "WallExists", "Walls", "public", "public_host"]
 
@@ -99,14 +102,21 @@ def _stored(cfg: WallConfig) -> dict[str, Any]:
 
 
 class Walls:
+    """With `leases` that are not local, other processes share the walls (docs/scale.md):
+    rules are read in every admission's transaction, not cached across commits, and walls
+    created, changed or deleted elsewhere arrive through `sync`."""
+
     def __init__(self, store: Store, hub: Hub, settings: Settings,
-                 factory: SourceFactory = build_source) -> None:
+                 factory: SourceFactory = build_source, *, leases: Leases | None = None) -> None:
         self.store = store
         self.hub = hub
         self.settings = settings
         self.announcements = Announcements(store)
-        self.ingest = Ingest(store, settings, factory, rules=self.rules)
+        self.ingest = Ingest(store, settings, factory, rules=self.rules, leases=leases)
+        self.shared = leases is not None and not leases.local
         self._rules: dict[str, RuleSet] = {}
+        # Shared: the compiled rules of each wall by what they were compiled from.
+        self._compiled: dict[str, tuple[tuple[str, tuple[Block, ...]], RuleSet]] = {}
         self._scheduler: asyncio.Task[None] | None = None
         store.listen(self._committed)
 
@@ -120,6 +130,11 @@ class Walls:
         for info in self.store.walls():
             await self._load(info)
         self.ingest.start(self.settings.walls)
+        if self.shared:
+            # Walls created over the API by any process: every process stands for their
+            # ingest too, so one survives whichever process created them.
+            configured = {cfg.slug for cfg in self.settings.walls}
+            self._campaign([w for w in self.store.walls() if w.slug not in configured])
         self._scheduler = asyncio.create_task(self._announce_when_due(), name="announcements")
 
     async def stop(self) -> None:
@@ -191,10 +206,58 @@ class Walls:
     async def rules(self, tx: Tx, wall: WallInfo) -> RuleSet:
         """Return the wall's rules, from the cache or read in `tx` (the writer's transaction,
         so a block committed before it is always seen)."""
+        if self.shared:
+            return await self._shared_rules(tx, wall)
         cached = self._rules.get(wall.slug)
         if cached is None:
             cached = self._rules[wall.slug] = await stored_rules(tx, wall)
         return cached
+
+    async def _shared_rules(self, tx: Tx, wall: WallInfo) -> RuleSet:
+        """Return the wall's rules as stored now: another process may have committed a block
+        a moment ago, and its message may not be here yet (P4 across processes). The wall's
+        row is locked (writers of rules lock it too) and read with its block list, and only
+        the compiling is cached, by what was read."""
+        stored = await self.store.lock_wall(tx, wall.slug)
+        blocks = tuple(await block_rules(tx.conn, stored))
+        key = (orjson.dumps(stored.config, option=orjson.OPT_SORT_KEYS).decode(), blocks)
+        found = self._compiled.get(wall.slug)
+        if found is not None and found[0] == key:
+            return found[1]
+        rules = RuleSet.from_config(stored.config, blocks)
+        self._compiled[wall.slug] = (key, rules)
+        return rules
+
+    async def sync(self, changed: set[str], gone: set[str]) -> None:
+        """Follow walls created, changed or deleted by other processes: serve (and campaign
+        to ingest) the new ones, stop serving the deleted ones. A changed wall's screens got
+        its `wall` event through the log already."""
+        for slug in sorted(gone):
+            await self.ingest.stop(slug)
+            self.hub.remove_wall(slug)
+            self._rules.pop(slug, None)
+            self._compiled.pop(slug, None)
+        new = [info for info in self.store.walls() if info.slug not in self.hub.walls()]
+        for info in new:
+            await self._load(info)
+        self._campaign(new)
+
+    def _campaign(self, walls: list[WallInfo]) -> None:
+        """Stand for the ingest of stored walls (their settings as stored)."""
+        for info in walls:
+            try:
+                cfg = WallConfig.model_validate({**info.config, "slug": info.slug,
+                                                 "title": info.title})
+            except ValidationError:
+                log.exception("wall %s: stored settings are invalid; not ingesting it", info.slug)
+                continue
+            self.ingest.start([cfg])
+
+    async def reload(self, slug: str) -> None:
+        """Load the wall into the hub afresh from the store (its log no longer holds what
+        this process missed). Raises WallNotFound."""
+        await self.store.reload_walls()
+        await self._load(self.store.wall(slug))
 
     def _committed(self, commit: Commit) -> None:
         for slug in commit.rules_changed:
@@ -208,5 +271,6 @@ class Walls:
             wall={**public(info), "announcements": await self.announcements.current(info.slug)},
             posts=await self.store.wall_posts(info.slug, "visible", self.hub.snapshot_size),
             pinned=await self.store.pinned_posts(info.slug),
-            log=await self.store.events_after(info.slug, max(info.last_seq - resume, 0), resume),
+            log=[e for e in await self.store.events_after(
+                info.slug, max(info.last_seq - resume, 0), resume) if e.seq <= info.last_seq],
         )

@@ -144,12 +144,14 @@ class Hide:
         self.committed_at = time.time()
 
 
-def hub_app(pub: Publisher, workdir: str, *, pipeline: bool, hide: Hide | None) -> FastAPI:
+def hub_app(pub: Publisher, workdir: str, *, pipeline: bool, hide: Hide | None,
+            database_url: str | None = None, redis_url: str | None = None) -> FastAPI:
     from app.main import create_app
     from app.settings import Settings, WallConfig
 
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{os.path.join(workdir, 'bench.db')}",
+        database_url=database_url or f"sqlite+aiosqlite:///{os.path.join(workdir, 'bench.db')}",
+        redis_url=redis_url,
         walls=[WallConfig(slug="bench", title="Bench wall", hashtags=["ASNR14"], sources=[])],
         hub={"ws_max_per_address": 0},
     )
@@ -161,6 +163,14 @@ def hub_app(pub: Publisher, workdir: str, *, pipeline: bool, hide: Hide | None) 
 
     async def emit(i: int, post: dict[str, Any]) -> None:
         hub = app.state.hub
+        if redis_url is not None:
+            # Several processes (bench/fanout_pair.py): the post is committed to the wall's log
+            # and reaches this process's hub and, over Redis, the others' (docs/scale.md).
+            async def commit(tx: Any) -> None:
+                await tx.emit(app.state.store.wall("bench"), PostEvent, post)
+
+            await app.state.store.write(commit)
+            return
         if not pipeline:
             seq = hub.state("bench")[1] + 1
             hub.publish("bench", [PostEvent(seq, post)])
@@ -211,6 +221,10 @@ def main() -> None:
     parser.add_argument("--hide-after", type=int, default=0,
                         help="hub --pipeline: hide post N-1 once post N is admitted")
     parser.add_argument("--cpu", type=int, default=-1, help="pin to this CPU (-1: no pinning)")
+    parser.add_argument("--database-url", default=None,
+                        help="hub: a shared database (PostgreSQL) instead of a SQLite file")
+    parser.add_argument("--redis-url", default=None,
+                        help="hub: one of several processes; posts are committed, not published")
     args = parser.parse_args()
     if args.cpu >= 0:
         with contextlib.suppress(OSError):
@@ -233,7 +247,8 @@ def main() -> None:
         else:
             from app.main import server_config
 
-            app = hub_app(pub, workdir, pipeline=args.pipeline, hide=hide)
+            app = hub_app(pub, workdir, pipeline=args.pipeline, hide=hide,
+                          database_url=args.database_url, redis_url=args.redis_url)
             config = server_config(app.state.settings, app, ws=args.ws, **options)
         uvicorn.Server(config).run()
 

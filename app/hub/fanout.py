@@ -33,7 +33,7 @@ from app.events import (
     heartbeat_frame,
     snapshot_frame,
 )
-from app.hub.subscription import Subscription, Writer
+from app.hub.subscription import CLOSE_TRY_AGAIN, Subscription, Writer
 
 __all__ = ["Hub", "UnknownWall"]
 
@@ -116,6 +116,19 @@ class Hub:
 
     def walls(self) -> list[str]:
         return list(self._walls)
+
+    def seq(self, slug: str) -> int:
+        """Return the last seq the hub has applied for the wall. Raises UnknownWall."""
+        return self._channel(slug).seq
+
+    def drop_subscribers(self, slug: str) -> int:
+        """Close every subscriber of the wall with 1013, so each resumes by (epoch, since):
+        for when the hub's state was reloaded past events they were never sent. Returns how
+        many were dropped."""
+        subs = list(self._walls[slug].subscribers) if slug in self._walls else []
+        for sub in subs:
+            sub.close(CLOSE_TRY_AGAIN)
+        return len(subs)
 
     def _channel(self, slug: str) -> _Channel:
         try:

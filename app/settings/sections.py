@@ -73,3 +73,6 @@ class HubSettings(Section):
     # WebSockets one address may hold open (app/web/sockets.py); raise it for a venue whose
     # audience shares one NAT address; 0: no cap.
     ws_max_per_address: int = Field(200, ge=0)
+    # With Redis (several processes, docs/scale.md): how often each re-reads the walls and
+    # their last seq, so a message lost on the way costs at most this long, never a gap.
+    sweep_s: float = Field(2.0, gt=0, le=60)

@@ -6,6 +6,11 @@ still under the lock, the listeners (the hub, the moderators' feed, the walls' r
 what the transaction committed: so what screens see is exactly what was committed, in `seq`
 order, and an action answered 2xx has already reached the disk (P3).
 
+Several processes may share one PostgreSQL database (docs/scale.md): `Tx.emit`'s UPDATE row-locks
+the wall to the commit, so seqs are allocated and committed in order across them all, and the key
+(wall_id, seq) forbids a double allocation. The walls cached here are only a cache
+(`reload_walls`); what must be exact is read in the transaction (`update_wall`, `lock_wall`).
+
 The store decides nothing: which state a new post takes is the policy's (app/moderation), looked
 up by the ingest layer inside the transaction it runs here.
 """
@@ -21,8 +26,9 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, and_, delete, event, insert, select, update
+from sqlalchemy import Connection, and_, delete, event, insert, select, text, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from app.clock import utcnow
@@ -43,6 +49,7 @@ from app.store.schema import (
 __all__ = ["Commit", "Listener", "Store", "Tx", "WallInfo", "WallNotFound"]
 
 E = TypeVar("E", bound=Event)
+_MIGRATE_LOCK = 0x7477_6D69_6772_6174  # "twmigrat": the advisory lock held while migrating
 Listener = Callable[["Commit"], None]
 
 
@@ -67,6 +74,8 @@ class Commit:
     events: dict[str, list[Event]]  # by wall slug, seq ascending
     console: dict[str, list[dict[str, Any]]]  # messages for the moderators' consoles, by slug
     rules_changed: frozenset[str]  # walls whose moderation rules changed
+    walls: frozenset[str] = frozenset()  # walls created or whose title or config changed
+    deleted: frozenset[str] = frozenset()  # walls deleted
 
 
 @dataclass
@@ -78,6 +87,7 @@ class Tx:
     console: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rules: set[str] = field(default_factory=set)
     walls: dict[str, WallInfo] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
 
     async def emit(self, wall: WallInfo, kind: Callable[..., E], *fields: Any) -> E:
         """Allocate the wall's next seq, log `kind(seq, *fields)` and return it."""
@@ -140,6 +150,8 @@ class Store:
                 cur.close()
 
         async with self._engine.begin() as conn:
+            if not is_sqlite:  # processes starting together migrate one after the other
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATE_LOCK})
             await conn.run_sync(_migrate)
         async with self._engine.connect() as conn:
             rows = (await conn.execute(select(walls))).mappings().all()
@@ -178,25 +190,41 @@ class Store:
                        ).mappings().one()
                 tx.walls[slug] = _wall_info(row)
 
-        await self.write(run)
+        try:
+            await self.write(run)
+        except IntegrityError:  # another process created it meanwhile: take theirs
+            await self.reload_walls()
+        if slug not in self._walls:  # another process created it before: not cached yet
+            await self.reload_walls()
         return self.wall(slug)
 
     async def update_wall(
         self, tx: Tx, slug: str, title: str, config: dict[str, Any]
     ) -> WallInfo | None:
         """Change the wall's title and config in `tx`; returns the new info, or None when
-        nothing changed. The cached info follows once `tx` commits."""
-        old = tx.walls.get(slug) or self.wall(slug)
+        nothing changed. Compared with the stored row, locked (another process may have
+        changed it since this one cached it). The cached info follows once `tx` commits."""
+        old = await self.lock_wall(tx, slug)
         if old.title == title and old.config == config:
             return None
         await tx.conn.execute(
             update(walls).where(walls.c.id == old.id).values(title=title, config=config))
-        last = (await tx.conn.execute(select(walls.c.last_seq).where(walls.c.id == old.id))
-                ).scalar_one()
-        info = WallInfo(old.id, slug, title, dict(config), old.epoch, int(last))
+        info = WallInfo(old.id, slug, title, dict(config), old.epoch, old.last_seq)
         tx.walls[slug] = info
         tx.rules_changed(slug)
         return info
+
+    async def lock_wall(self, tx: Tx, slug: str) -> WallInfo:
+        """Return the wall as stored, its row locked to the end of `tx` (PostgreSQL; SQLite's
+        writer holds the whole file): another process's change of its rules is seen here or
+        waits for `tx`. Raises WallNotFound."""
+        stmt = select(walls).where(walls.c.slug == slug)
+        if tx.conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        row = (await tx.conn.execute(stmt)).mappings().first()
+        if row is None:
+            raise WallNotFound(slug)
+        return _wall_info(row)
 
     async def delete_wall(self, slug: str) -> None:
         """Delete the wall and everything that is only its own (posts stay: they are global)."""
@@ -207,6 +235,7 @@ class Store:
                 await tx.conn.execute(delete(table).where(table.c.wall_id == wall.id))
             await tx.conn.execute(delete(walls).where(walls.c.id == wall.id))
             tx.rules_changed(slug)
+            tx.deleted.add(slug)
 
         await self.write(run)
         self._walls.pop(slug, None)
@@ -220,13 +249,21 @@ class Store:
             async with self.engine.begin() as conn:
                 tx = Tx(conn)
                 result = await fn(tx)
+                if tx.rules and conn.dialect.name == "postgresql":
+                    # Admissions on other processes read a wall's rules under this row lock
+                    # (lock_wall): holding it to the commit orders them before or after this.
+                    await conn.execute(select(walls.c.id).where(walls.c.slug.in_(tx.rules))
+                                       .with_for_update())
             self._walls.update(tx.walls)
+            for slug in tx.deleted:
+                self._walls.pop(slug, None)
             for slug, evs in tx.out.items():
                 info = self._walls.get(slug)
                 if info is not None:
                     info.last_seq = max(info.last_seq, evs[-1].seq)
-            if tx.out or tx.console or tx.rules:
-                commit = Commit(tx.out, tx.console, frozenset(tx.rules))
+            if tx.out or tx.console or tx.rules or tx.walls or tx.deleted:
+                commit = Commit(tx.out, tx.console, frozenset(tx.rules), frozenset(tx.walls),
+                                frozenset(tx.deleted))
                 for listener in self._listeners:
                     listener(commit)
             self._writes += 1
@@ -235,10 +272,23 @@ class Store:
             return result
 
     async def _prune(self) -> None:
+        """Drop each wall's events older than its last `keep_events` (as stored)."""
         async with self.engine.begin() as conn:
-            for wall in self._walls.values():
+            for wall_id, last in (await conn.execute(select(walls.c.id, walls.c.last_seq))).all():
                 await conn.execute(delete(events).where(
-                    events.c.wall_id == wall.id, events.c.seq <= wall.last_seq - self.keep_events))
+                    events.c.wall_id == wall_id, events.c.seq <= last - self.keep_events))
+
+    async def reload_walls(self) -> tuple[set[str], set[str]]:
+        """Re-read the walls (other processes create, change and delete them); returns the
+        slugs created or changed, and those deleted, since the cache last had them. Under the
+        writer lock: a wall this process creates meanwhile must not look deleted."""
+        async with self._lock:
+            async with self.engine.connect() as conn:
+                found = {r["slug"]: _wall_info(r)
+                         for r in (await conn.execute(select(walls))).mappings().all()}
+            old, self._walls = self._walls, found
+        return ({s for s, w in found.items() if s not in old or (old[s].id, old[s].title,
+                 old[s].config) != (w.id, w.title, w.config)}, set(old) - set(found))
 
     # -- reads -----------------------------------------------------------------------------
 

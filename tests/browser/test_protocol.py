@@ -138,9 +138,11 @@ def test_unknown_frames_and_events_are_reported_and_ignored(open_page: Any,
     assert page.get_attribute("body", "data-connection") == "live"
 
 
-def test_reconnect_resumes_with_epoch_and_since(open_page: Any, page_url: str) -> None:
-    """After a drop (close 1013) the page dials again with ?epoch=&since= of the last event and
-    applies the missed events without a snapshot."""
+@pytest.mark.parametrize("code", [1013, 1012])
+def test_reconnect_resumes_with_epoch_and_since(open_page: Any, page_url: str, code: int) -> None:
+    """After a drop (close 1013: a slow client; 1012: the process restarts, docs/scale.md) the
+    page dials again with ?epoch=&since= of the last event and applies the missed events
+    without a snapshot."""
     def connect(ws: Any, n: int) -> None:
         if n == 0:
             ws.send(snapshot([make_post(1)], epoch="ep-7", seq=41))
@@ -151,7 +153,7 @@ def test_reconnect_resumes_with_epoch_and_since(open_page: Any, page_url: str) -
     fake = FakeServer(connect)
     page, _ = open_page(page_url, before=fake.install)
     page.locator('[data-post-id="x:100002"]').wait_for()
-    fake.routes[0].close(code=1013, reason="slow client")
+    fake.routes[0].close(code=code, reason="drop")
     page.locator('[data-post-id="x:100003"]').wait_for()
     assert "epoch" not in fake.urls[0]
     assert fake.urls[1].endswith("?epoch=ep-7&since=42"), fake.urls

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
@@ -65,9 +66,14 @@ async def test_health_readiness_metrics_and_headers(make_settings: Callable[...,
     """Health and readiness answer 200, metrics are Prometheus text, pages carry a strict CSP."""
     async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
         assert (await http.get("/healthz")).json() == {"status": "ok"}
-        assert (await http.get("/readyz")).status_code == 200
+        ready = await http.get("/readyz")
+        # One process alone (no Redis): it leads every wall's ingest (docs/scale.md).
+        assert ready.status_code == 200 and ready.json() == {
+            "status": "ready", "database": "ok", "redis": "off", "ingest": {"w": "leader"}}
         metrics = await http.get("/metrics")
         assert 'tweetwall_viewers{wall="w"}' in metrics.text
+        assert 'tweetwall_ingest_leader{wall="w"} 1.0' in metrics.text
+        assert "tweetwall_process_viewers 0.0" in metrics.text
         r = await http.get("/api/v1/walls")
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "object-src 'none'" in csp
@@ -87,3 +93,24 @@ async def test_highlights_for_a_quiet_wall(make_settings: Callable[..., Settings
     assert [p["id"] for p in got["most_liked"]] == ["x:100002", "x:100001"]
     assert [p["id"] for p in got["photos"]] == ["x:100002"]
     assert [p["id"] for p in got["pinned"]] == ["x:100004"]
+
+
+async def test_readiness_is_503_unavailable_while_the_database_does_not_answer(
+        make_settings: Callable[..., Settings], tmp_path: Path) -> None:
+    """A load balancer takes a process whose database is away out of the rotation, and back
+    once it answers again (docs/scale.md)."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async with serve(make_settings()) as srv, httpx.AsyncClient(base_url=srv.url) as http:
+        good = srv.store._engine
+        away = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'x.db'}")
+        srv.store._engine = away
+        try:
+            res = await http.get("/readyz")
+        finally:
+            srv.store._engine = good
+            await away.dispose()
+        assert res.status_code == 503
+        assert res.json() | {"ingest": None} == {"status": "unavailable", "database": "down",
+                                                "redis": "off", "ingest": None}
+        assert (await http.get("/readyz")).status_code == 200

@@ -12,6 +12,7 @@ from app.web.schemas.common import (
     ErrorOut,
     FieldError,
     InvalidOut,
+    ReadyOut,
     StatusOut,
     errors,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "ProgrammeSessionOut",
     "PublicSourceOut",
     "QueueOut",
+    "ReadyOut",
     "ReportOut",
     "RoomOut",
     "ScreenCreatedOut",

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from app.settings import WallConfig
 
@@ -30,6 +30,15 @@ Mode = Annotated[str, _choices("moderation")]
 
 class StatusOut(BaseModel):
     status: str
+
+
+class ReadyOut(StatusOut):
+    """`/readyz`: the fields past `status` once the process has started (docs/scale.md)."""
+
+    database: Literal["ok", "down"] | None = None
+    redis: Literal["ok", "down", "off"] | None = None
+    ingest: dict[str, Literal["leader", "standby"]] | None = Field(
+        None, description="per wall: whether this process runs its sources")
 
 
 # -- errors --------------------------------------------------------------------------------
