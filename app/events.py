@@ -1,4 +1,4 @@
-"""The live protocol's closed set of events and frames (DESIGN.md §3), and their encoding.
+"""The live protocol's closed set of events and frames (docs/design.md §3), and their encoding.
 
 Events are small named dataclasses; a frame is encoded once with orjson (to one `str`, sent as a
 text frame) and the same object goes to every subscriber. `seq` is assigned by the store when the

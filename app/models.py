@@ -1,6 +1,6 @@
 """The leaves every layer shares: a post, its author, media and content tokens.
 
-A `Post` is the wire shape of DESIGN.md §2. Sources build posts from hostile platform data, so
+A `Post` is the wire shape of docs/design.md §2. Sources build posts from hostile platform data, so
 validation here is the last gate before storage and browsers: a URL that is not http(s) (or a
 same-origin path for bundled media) never survives as an `href`, an avatar or a media URL.
 """
@@ -261,7 +261,7 @@ class Post(_Model):
         return self.id.split(":", 1)[1]
 
     def wire(self) -> dict[str, Any]:
-        """Return the JSON-ready dict sent to browsers (DESIGN.md §2)."""
+        """Return the JSON-ready dict sent to browsers (docs/design.md §2)."""
         return self.model_dump(mode="json")
 
 

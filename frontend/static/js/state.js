@@ -1,7 +1,7 @@
 // Pure state of one wall: what the server said, applied to an ordered, bounded map of posts.
 // No DOM, no network: node --test exercises it directly (tests/browser/js/state.test.mjs).
 
-/** Event types this client understands (STYLE.md 6: a closed set; anything else is reported). */
+/** Event types this client understands (docs/design.md §3: a closed set; anything else is reported). */
 const EVENT_TYPES = new Set(["post", "remove", "wall", "announcement"]);
 
 function isPost(value) {
