@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ import pytest
 
 from tests.browser.conftest import HALL, card_ids, wall_toml, write_posts
 from tests.conftest import ROOT, ServerProcess, make_post
+from tests.helpers import fresh_postgres
 from tests.promises.conftest import cli
 from tests.promises.killloop import LoopThread, Moderator, Viewer, check_acknowledged
 
@@ -45,25 +45,8 @@ def database(request: pytest.FixtureRequest, loop_thread: LoopThread,
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'kill.db'}"
         return
-    import asyncpg
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(PG_ADMIN, timeout=3)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    name = f"tw_kill_{secrets.token_hex(6)}"
-    try:
-        loop_thread.run(admin(f'CREATE DATABASE "{name}"'))
-    except (OSError, asyncpg.PostgresError) as err:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN}: {err}")
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    yield f"{base}/{name}"
-    loop_thread.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    with fresh_postgres(PG_ADMIN, "tw_kill", run=loop_thread.run) as url:
+        yield url
 
 
 def kill_loop(kills: int, database: str, loop_thread: LoopThread, open_page: Callable[..., Any],

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import time
@@ -28,6 +27,7 @@ import pytest
 import websockets
 
 from tests.conftest import ServerProcess, free_port, make_post, write_jsonl
+from tests.helpers import fresh_postgres
 from tests.promises.conftest import Client, cli
 
 # `.ci/run` sets TWEETWALL_TEST_POSTGRES; the issue names TWEETWALL_TEST_DATABASE_URL: either,
@@ -226,31 +226,13 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
     if reason:
         pytest.skip(reason)
     assert PG_ADMIN is not None and REDIS_URL is not None
-    import asyncpg
-
-    name = f"tw_scale_{secrets.token_hex(6)}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(PG_ADMIN, timeout=5)
+    with fresh_postgres(PG_ADMIN, "tw_scale") as url:
+        found = Cluster(tmp_path, url, REDIS_URL)
         try:
-            await conn.execute(sql)
+            yield found
         finally:
-            await conn.close()
-
-    try:
-        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    except (OSError, asyncpg.PostgresError) as err:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN}: {err}")
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    found = Cluster(tmp_path, f"{base}/{name}", REDIS_URL)
-    try:
-        yield found
-    finally:
-        for server in found.servers:
-            server.stop()
-        asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            for server in found.servers:
+                server.stop()
 
 
 class OwnRedis:
