@@ -171,10 +171,15 @@ export function span(ms) {
 }
 
 /**
- * Return what, in a wall's settings, changes which session a post belongs to (a new
- * programme_rev after an import or a room assigned, the margin, the title rule): when it
- * changes, the programme is fetched again.
+ * Follow a `wall` event for `owner` (which keeps `rev`): return whether the programme must be
+ * fetched again. What counts is what changes which session a post belongs to (a new
+ * programme_rev after an import or a room assigned, the margin, the title rule). The first
+ * settings come with the snapshot, just after the owner's start() fetched the programme.
  */
-export function programmeRev(wall) {
-  return `${wall?.programme_rev ?? ""}|${wall?.session_margin_min ?? ""}|${wall?.title_match ?? ""}`;
+export function programmeChanged(owner, wall) {
+  const rev = `${wall?.programme_rev ?? ""}|${wall?.session_margin_min ?? ""}|${wall?.title_match ?? ""}`;
+  if (rev === owner.rev) return false;
+  const first = owner.rev === undefined;
+  owner.rev = rev;
+  return !first;
 }

@@ -6,7 +6,7 @@
 // REFRESH_MS and whenever a `wall` event brings a new `programme_rev`.
 
 import { BODY, CARD, ID, STRIP } from "./hooks.js";
-import { Programme, belongsTo, postKeys, programmeRev, span } from "./programme.js";
+import { Programme, belongsTo, postKeys, programmeChanged, span } from "./programme.js";
 import { cleanText } from "./format.js";
 
 const TICK_MS = 1000;
@@ -63,12 +63,7 @@ export class RoomSession {
 
   /** Follow a `wall` event: a new programme_rev (an import, a room assigned) fetches again. */
   wall(wall) {
-    const rev = programmeRev(wall);
-    if (rev === this.rev) return;
-    const first = this.rev === undefined;
-    this.rev = rev;
-    // The first settings come with the snapshot, just after start() fetched the programme.
-    if (!first) this.refresh();
+    if (programmeChanged(this, wall)) this.refresh();
   }
 
   start() {

@@ -5,7 +5,7 @@
 // `programme_rev`.
 
 import { BODY, ID } from "./hooks.js";
-import { Programme, belongsTo, postKeys, programmeRev, span } from "./programme.js";
+import { Programme, belongsTo, postKeys, programmeChanged, span } from "./programme.js";
 import { cleanText } from "./format.js";
 
 const TICK_MS = 30_000;
@@ -49,13 +49,9 @@ export class Watch {
     this.win.setInterval(() => this.#say(), TICK_MS);
   }
 
-  /** Follow a `wall` event: a new programme_rev fetches the programme again. */
+  /** Follow a `wall` event: a new programme_rev (an import, a room assigned) fetches again. */
   wall(wall) {
-    const rev = programmeRev(wall);
-    if (rev === this.rev) return;
-    const first = this.rev === undefined;
-    this.rev = rev;
-    if (!first) this.refresh();
+    if (programmeChanged(this, wall)) this.refresh();
   }
 
   async refresh() {
