@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.browser.axe import GRAVE, run_axe
-from tests.browser.conftest import write_posts
+from tests.browser.conftest import wall_toml, write_posts
 from tests.browser.test_console import add_users, console, contexts, selected
 from tests.conftest import ServerProcess, make_post
 
@@ -22,30 +22,8 @@ __all__ = ["contexts"]   # the console tests' browser contexts fixture, used her
 
 def _toml(folder: Path) -> str:
     replay = write_posts(folder / "cat.jsonl", [make_post(n) for n in range(800, 806)])
-    return f"""
-[[walls]]
-slug = "cat"
-title = "Wall cat"
-hashtags = ["ASNR14"]
-sources = ["replay"]
-moderation = "post"
-replay_file = "{replay}"
-
-[walls.rules]
-wordlist = false
-queue_sensitive = false
-max_per_author_per_hour = 0
-collapse_duplicates = false
-
-[replay]
-min_gap_s = 0
-max_gap_s = 0
-backfill = 6
-loop = false
-
-[hub]
-batch_ms = 50
-"""
+    return wall_toml(replay, slug="cat", title="Wall cat", min_gap_s=0, max_gap_s=0,
+                     backfill=6, loop=False)
 
 
 @pytest.fixture(scope="module")
