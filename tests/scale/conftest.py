@@ -111,6 +111,14 @@ async def leader_of(servers: list[ServerProcess], slug: str = "w") -> list[Serve
     return [s for s in servers if (await ready(s)).get("ingest", {}).get(slug) == "leader"]
 
 
+async def leader_and_standby(a: ServerProcess, b: ServerProcess
+                             ) -> tuple[ServerProcess, ServerProcess]:
+    """Return (the one leader of wall w, the other); fails unless exactly one leads."""
+    leaders = await leader_of([a, b])
+    assert len(leaders) == 1, [s.port for s in leaders]
+    return (a, b) if leaders[0] is a else (b, a)
+
+
 @dataclass
 class Screen:
     """A viewer on one process: applies every frame to a strict `Client` (an event applied

@@ -8,8 +8,18 @@ import httpx
 import pytest
 
 from tests.conftest import ServerProcess
-from tests.scale.conftest import Cluster, Screen, bearer, open_wall, ready, toml_for, until
-from tests.scale.test_two_processes import leader_of, serving
+from tests.scale.conftest import (
+    Cluster,
+    Screen,
+    bearer,
+    leader_and_standby,
+    leader_of,
+    open_wall,
+    ready,
+    toml_for,
+    until,
+)
+from tests.scale.test_two_processes import serving
 
 
 async def test_change_and_delete_on_the_standby_reach_the_leader(cluster: Cluster) -> None:
@@ -18,10 +28,7 @@ async def test_change_and_delete_on_the_standby_reach_the_leader(cluster: Cluste
     token = cluster.admin_token()
     ids = await open_wall(a, token, 4)
     await serving([a, b])
-    leaders = await leader_of([a, b])
-    assert len(leaders) == 1
-    leader = leaders[0]
-    standby = b if leader is a else a
+    leader, standby = await leader_and_standby(a, b)
     screen = Screen("").open(leader)
     await until(lambda: screen.visible >= set(ids), 20, "every post on the leader's screen")
     async with httpx.AsyncClient(timeout=5, headers=bearer(token)) as http:

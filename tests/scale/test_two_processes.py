@@ -18,6 +18,7 @@ from tests.scale.conftest import (
     OwnRedis,
     Screen,
     bearer,
+    leader_and_standby,
     leader_of,
     open_wall,
     ready,
@@ -134,10 +135,7 @@ async def test_kill_9_of_the_ingester_standby_takes_over(cluster: Cluster,
     a, b = cluster.start(toml), cluster.start(toml)
     ids = await open_wall(a, cluster.admin_token(), 60)
     await serving([a, b])
-    leaders = await leader_of([a, b])
-    assert len(leaders) == 1
-    leader = leaders[0]
-    standby = b if leader is a else a
+    leader, standby = await leader_and_standby(a, b)
     screen = Screen("").open(standby)
     await until(lambda: len(screen.visible) >= 10, 20, "ten posts on the standby's screen")
     assert len(screen.visible) < len(ids), "the replay ended before the kill"
